@@ -1,0 +1,71 @@
+import Joi from 'joi';
+import { envFields, parseEnv, topicNames, type EnvSource, type LogLevel, type Topics } from '@attribution/core';
+
+export const dispatcherEnvKeys = {
+  DISPATCHER_PORT: envFields.port(8081),
+  HOST: envFields.host,
+  DATABASE_URL: envFields.databaseUrl.required(),
+  KAFKA_BROKERS: envFields.kafkaBrokers,
+  KAFKA_CLIENT_ID: envFields.kafkaClientId('dispatcher'),
+  KAFKA_TOPIC_PREFIX: envFields.topicPrefix,
+  KAFKA_PARTITIONS: Joi.number().integer().min(1).max(1000).default(6),
+  DISPATCHER_GROUP_ID: Joi.string().max(128).default('dispatcher'),
+  META_GRAPH_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://graph.facebook.com/v25.0'),
+  GA4_MP_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://www.google-analytics.com/mp/collect'),
+  DESTINATION_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5_000),
+  CREDENTIALS_KEY: Joi.string()
+    .pattern(/^[A-Za-z0-9+/=_-]{43,88}$/)
+    .required()
+    .messages({ 'string.pattern.base': 'must be a 32-byte key, base64 or hex encoded' }),
+  LOG_LEVEL: envFields.logLevel,
+  SHUTDOWN_TIMEOUT_MS: envFields.shutdownTimeoutMs,
+};
+
+export interface DispatcherEnv {
+  DISPATCHER_PORT: number;
+  HOST: string;
+  DATABASE_URL: string;
+  KAFKA_BROKERS?: string[];
+  KAFKA_CLIENT_ID: string;
+  KAFKA_TOPIC_PREFIX: string;
+  KAFKA_PARTITIONS: number;
+  DISPATCHER_GROUP_ID: string;
+  META_GRAPH_URL: string;
+  GA4_MP_URL: string;
+  DESTINATION_TIMEOUT_MS: number;
+  CREDENTIALS_KEY: string;
+  LOG_LEVEL: LogLevel;
+  SHUTDOWN_TIMEOUT_MS: number;
+}
+
+export interface DispatcherConfig {
+  http: { port: number; host: string };
+  databaseUrl: string;
+  kafka: { brokers: string[]; clientId: string } | null;
+  topics: Topics;
+  partitions: number;
+  groupId: string;
+  destinations: { metaGraphUrl: string; ga4Url: string; timeoutMs: number };
+  credentialsKey: string;
+  logLevel: LogLevel;
+  shutdownTimeoutMs: number;
+}
+
+export function toDispatcherConfig(env: DispatcherEnv): DispatcherConfig {
+  return {
+    http: { port: env.DISPATCHER_PORT, host: env.HOST },
+    databaseUrl: env.DATABASE_URL,
+    kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID } : null,
+    topics: topicNames(env.KAFKA_TOPIC_PREFIX),
+    partitions: env.KAFKA_PARTITIONS,
+    groupId: env.DISPATCHER_GROUP_ID,
+    destinations: { metaGraphUrl: env.META_GRAPH_URL.replace(/\/$/, ''), ga4Url: env.GA4_MP_URL, timeoutMs: env.DESTINATION_TIMEOUT_MS },
+    credentialsKey: env.CREDENTIALS_KEY,
+    logLevel: env.LOG_LEVEL,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+export function loadDispatcherConfig(source: EnvSource): DispatcherConfig {
+  return toDispatcherConfig(parseEnv(Joi.object<DispatcherEnv>(dispatcherEnvKeys), source));
+}

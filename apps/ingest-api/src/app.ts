@@ -1,0 +1,41 @@
+import express, { type Express } from 'express';
+import type { Logger, ReadinessCheck } from '@attribution/core';
+import type { ApiKeyService } from './auth/api-key.service';
+import type { EventService } from './events/event.service';
+import { errorHandler } from './http/error-handler';
+import { eventsRoute } from './http/events.route';
+import { healthRoute } from './http/health.route';
+import { traceContext } from './http/trace-context';
+
+export interface AppDeps {
+  logger: Logger;
+  apiKeys: ApiKeyService;
+  events: EventService;
+  readiness: Record<string, ReadinessCheck>;
+  isStopping: () => boolean;
+  http: { bodyLimitBytes: number; trustProxy: string };
+  now?: () => number;
+}
+
+/** Builds the HTTP app without listening, so tests drive it with Supertest. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', parseTrustProxy(deps.http.trustProxy));
+  app.use(healthRoute(deps.readiness, deps.isStopping));
+  app.use(traceContext());
+  app.use(eventsRoute({ apiKeys: deps.apiKeys, events: deps.events, bodyLimitBytes: deps.http.bodyLimitBytes, ...(deps.now ? { now: deps.now } : {}) }));
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', message: 'No such endpoint' });
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** Express accepts booleans, hop counts or address lists; the env gives us a string. */
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}

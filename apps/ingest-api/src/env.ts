@@ -1,0 +1,63 @@
+import Joi from 'joi';
+import { envFields, parseEnv, topicNames, type EnvSource, type LogLevel, type Topics } from '@attribution/core';
+
+/** Every variable the ingest-api reads. The standalone runner reuses these keys. */
+export const ingestEnvKeys = {
+  PORT: envFields.port(8080),
+  HOST: envFields.host,
+  DATABASE_URL: envFields.databaseUrl.required(),
+  KAFKA_BROKERS: envFields.kafkaBrokers,
+  KAFKA_CLIENT_ID: envFields.kafkaClientId('ingest-api'),
+  KAFKA_TOPIC_PREFIX: envFields.topicPrefix,
+  KAFKA_PARTITIONS: Joi.number().integer().min(1).max(1000).default(6),
+  LOG_LEVEL: envFields.logLevel,
+  BODY_LIMIT_BYTES: Joi.number().integer().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
+  TRUST_PROXY: Joi.string().max(512).default('loopback'),
+  OUTBOX_POLL_MS: Joi.number().integer().min(10).max(60_000).default(1_000),
+  OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(5_000).default(500),
+  SHUTDOWN_TIMEOUT_MS: envFields.shutdownTimeoutMs,
+};
+
+export interface IngestEnv {
+  PORT: number;
+  HOST: string;
+  DATABASE_URL: string;
+  KAFKA_BROKERS?: string[];
+  KAFKA_CLIENT_ID: string;
+  KAFKA_TOPIC_PREFIX: string;
+  KAFKA_PARTITIONS: number;
+  LOG_LEVEL: LogLevel;
+  BODY_LIMIT_BYTES: number;
+  TRUST_PROXY: string;
+  OUTBOX_POLL_MS: number;
+  OUTBOX_BATCH_SIZE: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+}
+
+export interface IngestConfig {
+  http: { port: number; host: string; bodyLimitBytes: number; trustProxy: string };
+  databaseUrl: string;
+  kafka: { brokers: string[]; clientId: string } | null;
+  topics: Topics;
+  partitions: number;
+  outbox: { pollMs: number; batchSize: number };
+  logLevel: LogLevel;
+  shutdownTimeoutMs: number;
+}
+
+export function toIngestConfig(env: IngestEnv): IngestConfig {
+  return {
+    http: { port: env.PORT, host: env.HOST, bodyLimitBytes: env.BODY_LIMIT_BYTES, trustProxy: env.TRUST_PROXY },
+    databaseUrl: env.DATABASE_URL,
+    kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID } : null,
+    topics: topicNames(env.KAFKA_TOPIC_PREFIX),
+    partitions: env.KAFKA_PARTITIONS,
+    outbox: { pollMs: env.OUTBOX_POLL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
+    logLevel: env.LOG_LEVEL,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+export function loadIngestConfig(source: EnvSource): IngestConfig {
+  return toIngestConfig(parseEnv(Joi.object<IngestEnv>(ingestEnvKeys), source));
+}

@@ -1,0 +1,32 @@
+import type { Logger, TrackedEvent } from '@attribution/core';
+import type { AuthenticatedTenant } from '../auth/api-key.service';
+import type { EventWriter } from './event.repository';
+import { toEventRow, type RequestFacts } from './to-event-row';
+
+export interface AcceptResult {
+  accepted: number;
+  duplicates: number;
+}
+
+export class EventService {
+  constructor(
+    private readonly deps: { writer: EventWriter; onStored: () => void; logger: Logger },
+  ) {}
+
+  /** Resolves only once every new event is durably in Postgres: a 202 is a promise kept. */
+  async accept(tenant: AuthenticatedTenant, events: TrackedEvent[], request: RequestFacts): Promise<AcceptResult> {
+    const unique = dedupeWithinRequest(events);
+    const rows = unique.map((event) => toEventRow(event, tenant, request));
+    const inserted = await this.deps.writer.insert(rows);
+    if (inserted.size > 0) this.deps.onStored();
+    const result = { accepted: inserted.size, duplicates: events.length - inserted.size };
+    this.deps.logger.info('ingest_received', { ...result, key_kind: tenant.keyKind });
+    return result;
+  }
+}
+
+/** A batch that repeats an event id counts the repeats as duplicates, like a retried request. */
+function dedupeWithinRequest(events: TrackedEvent[]): TrackedEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => !seen.has(event.event_id) && seen.add(event.event_id));
+}

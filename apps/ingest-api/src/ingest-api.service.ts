@@ -1,0 +1,77 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Lifecycle, Logger, Transport } from '@attribution/core';
+import type { PrismaClient } from '@attribution/db';
+import { createApp } from './app';
+import { ApiKeyService } from './auth/api-key.service';
+import { PrismaApiKeyStore } from './auth/api-key.store';
+import type { IngestConfig } from './env';
+import { PrismaEventWriter } from './events/event.repository';
+import { EventService } from './events/event.service';
+import { OutboxRelay } from './outbox/outbox-relay';
+
+export interface IngestApiDeps {
+  db: PrismaClient;
+  transport: Transport;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  onPublished?: (count: number) => void;
+}
+
+export interface RunningIngestApi {
+  server: Server;
+  url: string;
+  relay: OutboxRelay;
+}
+
+/**
+ * Wires the ingest-api from already-open clients and registers its shutdown stages: stop
+ * taking requests, then let the relay finish its batch, then close its producer. The owner of
+ * the clients (the process's main) closes them after these stages.
+ */
+export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps): Promise<RunningIngestApi> {
+  const { db, transport, logger, lifecycle } = deps;
+  const producer = transport.createProducer();
+  await producer.connect().catch((error: unknown) => logger.warn('kafka_connect_failed', { error }));
+  const relay = new OutboxRelay(config.outbox, {
+    db,
+    producer,
+    topic: config.topics.events,
+    logger,
+    ...(deps.onPublished ? { onPublished: deps.onPublished } : {}),
+  });
+  const apiKeys = new ApiKeyService(
+    { cacheTtlMs: 30_000, negativeCacheTtlMs: 5_000, maxEntries: 100_000 },
+    { store: new PrismaApiKeyStore(db) },
+  );
+  const events = new EventService({ writer: new PrismaEventWriter(db), onStored: () => relay.nudge(), logger });
+  const app = createApp({
+    logger,
+    apiKeys,
+    events,
+    readiness: { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined) },
+    isStopping: () => lifecycle.stopping,
+    http: config.http,
+  });
+
+  const server = app.listen(config.http.port, config.http.host);
+  await once(server, 'listening');
+  relay.start();
+
+  lifecycle.add('ingest-http', () => closeServer(server));
+  lifecycle.add('outbox-relay', () => relay.stop());
+  lifecycle.add('ingest-producer', () => producer.disconnect());
+
+  const { port } = server.address() as AddressInfo;
+  const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
+  return { server, url: `http://${host}:${port}`, relay };
+}
+
+/** Stops accepting connections and waits for in-flight requests to finish. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}

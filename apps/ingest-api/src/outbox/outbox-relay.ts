@@ -1,0 +1,101 @@
+import { encodeEventMessage, isRetryable, type Logger, type Producer } from '@attribution/core';
+import { toStoredEvent, type PrismaClient } from '@attribution/db';
+
+export interface OutboxRelayConfig {
+  pollMs: number;
+  batchSize: number;
+}
+
+export interface OutboxRelayDeps {
+  db: PrismaClient;
+  producer: Producer;
+  topic: string;
+  logger: Logger;
+  /** Observes each published batch (tests await it instead of sleeping). */
+  onPublished?: (count: number) => void;
+}
+
+const MAX_BACKOFF_MS = 10_000;
+
+/**
+ * Transactional outbox: the API only writes to Postgres; this relay publishes every row still
+ * marked pending and marks it published once the broker acknowledged it. Rows are claimed with
+ * SKIP LOCKED so replicas share the work, and a Kafka outage just leaves rows pending until it
+ * ends. A crash between send and mark republishes a batch: consumers are idempotent.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private running = false;
+  private nudged = false;
+  private failures = 0;
+
+  constructor(
+    private readonly config: OutboxRelayConfig,
+    private readonly deps: OutboxRelayDeps,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Called after new rows are stored, so they go out now rather than at the next poll. */
+  nudge(): void {
+    if (!this.running) return;
+    if (this.draining) this.nudged = true;
+    else if (this.failures === 0) this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.draining;
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), ms);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.draining || !this.running) return;
+    this.nudged = false;
+    this.draining = this.drain().finally(() => (this.draining = undefined));
+    await this.draining;
+    if (!this.running) return;
+    const backoff = Math.min(MAX_BACKOFF_MS, 200 * 2 ** this.failures);
+    this.schedule(this.failures > 0 ? backoff : this.nudged ? 0 : this.config.pollMs);
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.running && (await this.publishBatch()) === this.config.batchSize);
+      if (this.failures > 0) this.deps.logger.info('outbox_recovered', { after_failures: this.failures });
+      this.failures = 0;
+    } catch (error) {
+      this.failures += 1;
+      const level = isRetryable(error) ? 'warn' : 'error';
+      this.deps.logger[level]('outbox_publish_failed', { error, consecutive_failures: this.failures });
+    }
+  }
+
+  private publishBatch(): Promise<number> {
+    const { db, producer, topic } = this.deps;
+    return db.$transaction(
+      async (tx) => {
+        const claimed = await tx.$queryRaw<Array<{ id: bigint }>>`
+          SELECT id FROM events WHERE publish_state = 'pending'
+          ORDER BY received_at, id LIMIT ${this.config.batchSize} FOR UPDATE SKIP LOCKED`;
+        if (claimed.length === 0) return 0;
+        const ids = claimed.map((row) => row.id);
+        const events = await tx.event.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+        await producer.send(topic, events.map((event) => encodeEventMessage(toStoredEvent(event))));
+        await tx.event.updateMany({ where: { id: { in: ids } }, data: { publishState: 'published', publishedAt: new Date() } });
+        this.deps.onPublished?.(ids.length);
+        return ids.length;
+      },
+      { timeout: 60_000, maxWait: 10_000 },
+    );
+  }
+}

@@ -1,0 +1,3 @@
+export * from './env';
+export * from './pruner.service';
+export * from './prune.service';

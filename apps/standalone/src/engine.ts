@@ -1,0 +1,66 @@
+import { Lifecycle, createLogger, createTransport, topicSpecs, type Logger } from '@attribution/core';
+import { applyMigrations, createDbClient, type PrismaClient } from '@attribution/db';
+import { startDispatcher, toDispatcherConfig } from '@attribution/dispatcher';
+import { startIngestApi, toIngestConfig } from '@attribution/ingest-api';
+import { startPruner, toPrunerConfig } from '@attribution/pruner';
+import { localCredentialsKey, startLocalDatabase } from './embedded-defaults';
+import type { StandaloneEnv } from './env';
+
+export interface RunningEngine {
+  ingestUrl: string;
+  dispatcherUrl: string;
+  prunerUrl: string;
+  db: PrismaClient;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  embeddedDatabase: boolean;
+}
+
+/**
+ * All three apps in one process on the embedded defaults. Shutdown order: HTTP intake, relay,
+ * consumer, pruner, then the shared bus, the database client and the embedded server.
+ */
+export async function startEngine(env: StandaloneEnv): Promise<RunningEngine> {
+  const logger = createLogger({ service: 'api', level: env.LOG_LEVEL });
+  const lifecycle = new Lifecycle({ logger, timeoutMs: env.SHUTDOWN_TIMEOUT_MS });
+  lifecycle.installSignalHandlers();
+
+  const embedded = env.DATABASE_URL ? null : await startLocalDatabase(env.DATA_DIR, env.EMBEDDED_PG_PORT);
+  const databaseUrl = env.DATABASE_URL ?? embedded!.url;
+  const credentialsKey = env.CREDENTIALS_KEY ?? (await localCredentialsKey(env.DATA_DIR));
+  const migrations = await applyMigrations(databaseUrl);
+  if (migrations.appliedMigrationNames.length > 0) logger.info('migrations_applied', { names: migrations.appliedMigrationNames });
+
+  const resolved = { ...env, DATABASE_URL: databaseUrl, CREDENTIALS_KEY: credentialsKey };
+  const ingestConfig = toIngestConfig(resolved);
+  const db = createDbClient(databaseUrl);
+  const transport = createTransport(ingestConfig.kafka);
+  await transport.ensureTopics(topicSpecs(ingestConfig.topics, ingestConfig.partitions));
+
+  const ingest = await startIngestApi(ingestConfig, { db, transport, logger, lifecycle });
+  const dispatcher = await startDispatcher(toDispatcherConfig(resolved), {
+    db,
+    transport,
+    logger: createLogger({ service: 'worker', level: env.LOG_LEVEL }),
+    lifecycle,
+  });
+  const pruner = await startPruner(toPrunerConfig(resolved), {
+    db,
+    logger: createLogger({ service: 'pruner', level: env.LOG_LEVEL }),
+    lifecycle,
+  });
+
+  lifecycle.add('transport', () => transport.close());
+  lifecycle.add('database', () => db.$disconnect());
+  if (embedded) lifecycle.add('embedded-postgres', () => embedded.stop());
+
+  return {
+    ingestUrl: ingest.url,
+    dispatcherUrl: dispatcher.ops.url,
+    prunerUrl: pruner.ops.url,
+    db,
+    logger,
+    lifecycle,
+    embeddedDatabase: embedded !== null,
+  };
+}

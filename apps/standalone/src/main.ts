@@ -1,0 +1,30 @@
+import { runMain } from '@attribution/core';
+import { ensureDemoTenant } from './demo-tenant';
+import { startEngine } from './engine';
+import { loadStandaloneEnv } from './env';
+
+runMain('attribution', async () => {
+  const env = loadStandaloneEnv(process.env);
+  const engine = await startEngine(env);
+  const demo = env.DEMO_TENANT ? await ensureDemoTenant(engine.db) : null;
+  const lines = [
+    '',
+    `Attribution engine is running (${engine.embeddedDatabase ? `embedded PostgreSQL in ${env.DATA_DIR}` : 'external PostgreSQL'}, ${env.KAFKA_BROKERS ? 'Kafka' : 'in-process bus'})`,
+    `  ingest-api  ${engine.ingestUrl}   (POST /v1/events, GET /health, GET /ready)`,
+    `  dispatcher  ${engine.dispatcherUrl}   (GET /health, GET /ready)`,
+    `  pruner      ${engine.prunerUrl}   (GET /health, GET /ready)`,
+  ];
+  if (demo) {
+    lines.push(
+      '',
+      'Demo tenant created. Its keys are shown only now:',
+      `  public key: ${demo.publicKey}`,
+      `  secret key: ${demo.secretKey}`,
+      '',
+      'Send an event:',
+      `  curl -i ${engine.ingestUrl}/v1/events -H 'Authorization: Bearer ${demo.secretKey}' -H 'Content-Type: application/json' \\`,
+      `    -d '{"event_id":"demo-1","event_name":"Purchase","event_time":'$(date +%s)',"action_source":"website","event_source_url":"https://shop.example/checkout","user_data":{"email":"jane@example.com"},"custom_data":{"currency":"EUR","value":42}}'`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+});

@@ -1,0 +1,38 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export type ApiKeyKind = 'public' | 'secret';
+
+const PREFIX: Record<ApiKeyKind, string> = { public: 'pk_', secret: 'sk_' };
+const KEY_SHAPE = /^(pk|sk)_[A-Za-z0-9_-]{20,100}$/;
+
+export interface GeneratedApiKey {
+  kind: ApiKeyKind;
+  /** Shown once to the operator; never stored. */
+  key: string;
+  hash: string;
+  /** Enough to recognise a key in listings without revealing it. */
+  displayPrefix: string;
+}
+
+export function generateApiKey(kind: ApiKeyKind): GeneratedApiKey {
+  const key = `${PREFIX[kind]}${randomBytes(24).toString('base64url')}`;
+  return { kind, key, hash: hashApiKey(key), displayPrefix: key.slice(0, 10) };
+}
+
+/** Keys are high-entropy random strings, so an unsalted SHA-256 is a safe lookup handle. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** Cheap shape check before any lookup, so garbage never reaches the database. */
+export function parseApiKey(raw: string | undefined): { kind: ApiKeyKind; key: string } | null {
+  if (!raw || !KEY_SHAPE.test(raw)) return null;
+  return { kind: raw.startsWith('pk_') ? 'public' : 'secret', key: raw };
+}
+
+/** Constant-time comparison of two hex hashes of equal length. */
+export function hashesEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,36 @@
+import Joi from 'joi';
+
+/** Shared variable definitions, so every app spells and validates them the same way. */
+
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
+export const envFields = {
+  port: (fallback: number) => Joi.number().integer().min(0).max(65535).default(fallback),
+
+  host: Joi.string().hostname().default('0.0.0.0'),
+
+  logLevel: Joi.string().valid('debug', 'info', 'warn', 'error').default('info'),
+
+  databaseUrl: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .messages({ 'string.uri': 'must be a postgres:// or postgresql:// URL', 'string.uriCustomScheme': 'must be a postgres:// or postgresql:// URL' }),
+
+  kafkaBrokers: Joi.string()
+    .custom((value: string, helpers) => {
+      const brokers = value.split(',').map((b) => b.trim());
+      const bad = brokers.filter((b) => !HOST_PORT.test(b) || Number(b.split(':')[1]) > 65535);
+      if (bad.length > 0) return helpers.message({ custom: 'must be a comma-separated list of host:port' });
+      return brokers;
+    })
+    .messages({ 'any.custom': 'must be a comma-separated list of host:port' }),
+
+  kafkaClientId: (fallback: string) => Joi.string().max(128).default(fallback),
+
+  topicPrefix: Joi.string()
+    .pattern(/^[A-Za-z0-9._-]*$/)
+    .allow('')
+    .default('')
+    .messages({ 'string.pattern.base': 'may only contain letters, digits, ".", "_" and "-"' }),
+
+  shutdownTimeoutMs: Joi.number().integer().min(100).max(600_000).default(15_000),
+};

@@ -1,0 +1,43 @@
+import { REDACTED, redact, redactString } from './redact';
+
+describe('redact', () => {
+  it('masks sensitive keys at any depth and in arrays', () => {
+    const input = {
+      request: { headers: { Authorization: 'Bearer sk_live_abcdef123456', 'X-Api-Key': 'whatever' } },
+      events: [{ user_data: { email: 'jane@example.com' } }, { email: 'joe@example.com', phone: '+1 650 555 0101' }],
+      access_token: 'EAAGm0PX4ZCpsBAKZCZAdZCZAxyz0123456789',
+    };
+    const out = JSON.stringify(redact(input));
+    expect(out).not.toMatch(/jane@|joe@|650 555|sk_live|EAAGm0|whatever/);
+    expect(redact(input)).toMatchObject({
+      request: { headers: { Authorization: REDACTED, 'X-Api-Key': REDACTED } },
+      events: [{ user_data: REDACTED }, { email: REDACTED, phone: REDACTED }],
+      access_token: REDACTED,
+    });
+  });
+
+  it('masks emails, phones, bearer tokens and keys inside free text', () => {
+    const text =
+      'failed for jane.doe+promo@example.co.uk (tel +44 20 7946 0958) with Bearer abc.def.ghi and key sk_test_1234567890abcd, url https://x.test/?access_token=EAAB123&x=1';
+    const out = redactString(text);
+    expect(out).toBe(
+      'failed for [email] (tel [phone]) with Bearer [token] and key [api-key], url https://x.test/?[token]&x=1',
+    );
+  });
+
+  it('keeps identifiers we log on purpose and non-sensitive values', () => {
+    const meta = { event_id: '17000000001234', status_code: 429, latency_ms: 12.5, destination: 'meta', attempts: 3 };
+    expect(redact(meta)).toEqual(meta);
+  });
+
+  it('logs errors by class, code and masked message, without stacks', () => {
+    const error = Object.assign(new Error('user bob@example.org rejected'), { code: 'E_REJECT' });
+    expect(redact({ error })).toEqual({ error: { name: 'Error', message: 'user [email] rejected', code: 'E_REJECT' } });
+  });
+
+  it('survives cycles and excessive depth', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    expect(redact(cyclic)).toEqual({ a: 1, self: REDACTED });
+  });
+});

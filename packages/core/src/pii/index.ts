@@ -1,0 +1,31 @@
+export { hashUserData } from './hash-user-data';
+export type {
+  GoogleAddress,
+  GoogleUserData,
+  HashUserDataOptions,
+  HashedUserData,
+  MetaUserData,
+  RawUserData,
+} from './hash-user-data';
+export { isSha256Hex, sha256Hex } from './hash';
+export {
+  normaliseEmailGoogle,
+  normaliseEmailMeta,
+  normaliseExternalIdMeta,
+  normaliseNameGoogle,
+  normaliseNameMeta,
+  normalisePhoneGoogle,
+  normalisePhoneMeta,
+  toE164,
+} from './normalise';
+export {
+  normaliseCityGoogle,
+  normaliseCityMeta,
+  normaliseCountryGoogle,
+  normaliseCountryMeta,
+  normalisePostalCodeGoogle,
+  normaliseRegionGoogle,
+  normaliseStateMeta,
+  normaliseZipMeta,
+} from './normalise-address';
+export { toCountryCode } from './country-codes';

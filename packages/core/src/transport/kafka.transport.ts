@@ -1,0 +1,140 @@
+import { Kafka, logLevel, type Admin, type Consumer as KafkaConsumer, type IHeaders } from 'kafkajs';
+import { DependencyUnavailableError } from '../errors/app-error';
+import type { BatchHandler, Consumer, MessageHeaders, Producer, TopicSpec, Transport } from './transport';
+
+export interface KafkaTransportConfig {
+  brokers: string[];
+  clientId: string;
+  /** Max wait for a broker call before we call Kafka unavailable. */
+  requestTimeoutMs?: number;
+}
+
+/** KafkaJS behind our transport interface; offsets move only on resolveOffset. */
+export class KafkaTransport implements Transport {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private admin: Admin | undefined;
+
+  constructor(private readonly config: KafkaTransportConfig) {
+    this.kafka = new Kafka({
+      clientId: config.clientId,
+      brokers: config.brokers,
+      logLevel: logLevel.NOTHING,
+      requestTimeout: config.requestTimeoutMs ?? 10_000,
+      connectionTimeout: 3_000,
+      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
+    });
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    const admin = await this.connectedAdmin();
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((spec) => !existing.has(spec.name));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions, replicationFactor: -1 })),
+    });
+  }
+
+  createProducer(): Producer {
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    return {
+      connect: () => producer.connect(),
+      disconnect: () => producer.disconnect(),
+      send: async (topic, messages) => {
+        try {
+          await producer.send({
+            topic,
+            acks: -1,
+            messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+          });
+        } catch (cause) {
+          throw new DependencyUnavailableError('kafka', { cause });
+        }
+      },
+    };
+  }
+
+  createConsumer(groupId: string): Consumer {
+    return new KafkaBatchConsumer(this.kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 10 } }));
+  }
+
+  async ping(): Promise<void> {
+    try {
+      const admin = await this.connectedAdmin();
+      await admin.describeCluster();
+    } catch (cause) {
+      throw new DependencyUnavailableError('kafka', { cause });
+    }
+  }
+
+  async close(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.disconnect();
+  }
+
+  private async connectedAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+}
+
+class KafkaBatchConsumer implements Consumer {
+  constructor(private readonly consumer: KafkaConsumer) {}
+
+  async run(topics: string[], handler: BatchHandler): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause, commitOffsetsIfNecessary }) => {
+        await handler(
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            messages: batch.messages.map((m) => ({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: m.offset,
+              key: m.key?.toString() ?? null,
+              value: m.value?.toString() ?? '',
+              headers: decodeHeaders(m.headers),
+              timestamp: m.timestamp,
+            })),
+          },
+          {
+            resolveOffset,
+            heartbeat,
+            isRunning: () => isRunning() && !isStale(),
+            pauseFor: (ms) => {
+              const resume = pause();
+              setTimeout(resume, ms).unref();
+            },
+          },
+        );
+        await commitOffsetsIfNecessary();
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    // disconnect() waits for the running batch, then commits its resolved offsets.
+    await this.consumer.disconnect();
+  }
+}
+
+function decodeHeaders(headers: IHeaders | undefined): MessageHeaders {
+  const out: MessageHeaders = {};
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) out[key] = Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * The one seam between the apps and the message bus. KafkaJS implements it in production; an
+ * in-process implementation serves the embedded single-process mode and unit tests. Both give
+ * the same guarantees the consumers rely on: per-key ordering and offsets that only move when
+ * the handler resolves them.
+ */
+
+export type MessageHeaders = Record<string, string>;
+
+export interface OutgoingMessage {
+  key: string;
+  value: string;
+  headers?: MessageHeaders;
+}
+
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string;
+  headers: MessageHeaders;
+  timestamp: string;
+}
+
+export interface Batch {
+  topic: string;
+  partition: number;
+  messages: IncomingMessage[];
+}
+
+export interface BatchControls {
+  /** Marks a message (and everything before it in the partition) as finished. */
+  resolveOffset(offset: string): void;
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping or the partition was revoked: stop early. */
+  isRunning(): boolean;
+  /** Pauses fetching this partition for `ms` (back-pressure, or waiting for a due time). */
+  pauseFor(ms: number): void;
+}
+
+export type BatchHandler = (batch: Batch, controls: BatchControls) => Promise<void>;
+
+export interface Producer {
+  connect(): Promise<void>;
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface Consumer {
+  /** Starts consuming in the background; resolves once subscribed. */
+  run(topics: string[], handler: BatchHandler): Promise<void>;
+  /** Stops fetching, waits for the running batch and commits what it resolved. */
+  stop(): Promise<void>;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+}
+
+export interface Transport {
+  readonly kind: 'kafka' | 'in-process';
+  ensureTopics(topics: TopicSpec[]): Promise<void>;
+  createProducer(): Producer;
+  createConsumer(groupId: string): Consumer;
+  /** Reachability probe for readiness endpoints. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

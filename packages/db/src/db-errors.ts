@@ -1,0 +1,40 @@
+/**
+ * Whether a database error means "Postgres is not reachable" (retry later, answer 503) rather
+ * than "this statement is wrong". Prisma wraps driver errors, so we look at the whole cause chain.
+ */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'P1001',
+  'P1002',
+  'P1017',
+  'P2024',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300', // too_many_connections
+]);
+
+const CONNECTION_MESSAGES = /connection terminated|connection refused|terminating connection|timeout exceeded when trying to connect|Connection terminated|server closed the connection|DatabaseNotReachable|ConnectionClosed|Can't reach database/i;
+
+export function isConnectionError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 6; depth += 1) {
+    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown; kind?: unknown; originalCode?: unknown };
+    for (const code of [candidate.code, candidate.originalCode, candidate.kind]) {
+      if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+    }
+    if (typeof candidate.message === 'string' && CONNECTION_MESSAGES.test(candidate.message)) return true;
+    current = candidate.cause;
+  }
+  return false;
+}

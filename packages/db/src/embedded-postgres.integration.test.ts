@@ -1,0 +1,94 @@
+import { existsSync, statSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { findFreePort } from './free-port';
+
+async function sql(url: string, text: string): Promise<unknown[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('startEmbeddedPostgres (the app default when DATABASE_URL is unset)', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'attribution-embedded-'));
+    await chmod(root, 0o755); // mkdtemp makes it 0700: the `postgres` user must traverse it
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('initialises once, keeps data across restarts and reuses its password', async () => {
+    const dataDir = path.join(root, 'pgdata');
+    const port = await findFreePort();
+
+    const first = await startEmbeddedPostgres({ dataDir, port });
+    try {
+      expect(first.initialised).toBe(true);
+      expect(first.url).toMatch(new RegExp(`^postgresql://postgres:[^@]+@127\\.0\\.0\\.1:${port}/attribution$`));
+      await sql(first.url, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('survives restarts')");
+    } finally {
+      await first.stop();
+    }
+    expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
+    if (process.getuid?.() === 0) {
+      // Run as the `postgres` system user: it owns the data dir, mode 0700.
+      expect(statSync(dataDir).uid).not.toBe(0);
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    }
+
+    const second = await startEmbeddedPostgres({ dataDir, port: await findFreePort() });
+    try {
+      expect(second.initialised).toBe(false);
+      expect(second.url.split('@')[0]).toBe(first.url.split('@')[0]); // same user and password
+      await expect(sql(second.url, 'SELECT v FROM kept')).resolves.toEqual([{ v: 'survives restarts' }]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('deletes the data dir on stop when not persistent', async () => {
+    const dataDir = path.join(root, 'ephemeral');
+    const pg = await startEmbeddedPostgres({ dataDir, port: await findFreePort(), persistent: false, database: 'scratch' });
+    await expect(sql(pg.url, 'SELECT current_database() AS db')).resolves.toEqual([{ db: 'scratch' }]);
+    await pg.stop();
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('explains when the postgres user cannot reach the data dir', async () => {
+    if (process.getuid?.() !== 0) return; // only relevant when running as root
+    const closed = path.join(root, 'closed');
+    await mkdir(closed, { mode: 0o700 });
+    await expect(startEmbeddedPostgres({ dataDir: path.join(closed, 'pg'), port: await findFreePort() })).rejects.toThrow(
+      /cannot reach .* is not traversable/,
+    );
+  });
+
+  it('refuses to initdb into a non-empty folder that is not a PostgreSQL data dir', async () => {
+    const dataDir = path.join(root, 'not-pg');
+    await mkdir(dataDir);
+    await writeFile(path.join(dataDir, 'important.txt'), 'do not touch');
+    await expect(startEmbeddedPostgres({ dataDir, port: await findFreePort() })).rejects.toThrow(/not empty/);
+    expect(existsSync(path.join(dataDir, 'important.txt'))).toBe(true);
+  });
+
+  it('reports a port already in use with the server log', async () => {
+    const port = await findFreePort();
+    const running = await startEmbeddedPostgres({ dataDir: path.join(root, 'a'), port, persistent: false });
+    try {
+      await expect(startEmbeddedPostgres({ dataDir: path.join(root, 'b'), port, persistent: false })).rejects.toThrow(
+        /start failed[\s\S]*(Address already in use|could not (create|bind))/,
+      );
+    } finally {
+      await running.stop();
+    }
+  });
+});

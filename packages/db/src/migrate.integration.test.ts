@@ -1,0 +1,127 @@
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { createTestDatabase, type TestDatabase } from '@attribution/testing';
+import { diffMigrationsToSchema } from './migration-authoring';
+import { applyMigrations, MIGRATIONS_DIR, SCHEMA_PATH } from './migrate';
+
+async function query<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** An empty database (template0), to run the migrations from scratch. */
+const emptyDatabase = (): Promise<TestDatabase> =>
+  createTestDatabase(process.env.TEST_PG_ADMIN_URL, { template: 'template0' });
+
+describe('applyMigrations (WebAssembly schema engine)', () => {
+  const dbs: TestDatabase[] = [];
+  afterAll(async () => {
+    await Promise.all(dbs.map((db) => db.drop()));
+  });
+
+  it('applies the migrations to an empty database, then is idempotent', async () => {
+    const db = await emptyDatabase();
+    dbs.push(db);
+
+    const first = await applyMigrations(db.url);
+    expect(first.appliedMigrationNames).toHaveLength(1);
+    expect(first.appliedMigrationNames[0]).toMatch(/^\d{14}_init$/);
+
+    const second = await applyMigrations(db.url);
+    expect(second.appliedMigrationNames).toEqual([]);
+
+    const rows = await query<{ migration_name: string; finished: boolean; rolled_back: boolean }>(
+      db.url,
+      'SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations',
+    );
+    expect(rows).toEqual([{ migration_name: first.appliedMigrationNames[0], finished: true, rolled_back: false }]);
+
+    const tables = await query<{ table_name: string }>(
+      db.url,
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+    );
+    expect(tables.map((t) => t.table_name)).toEqual([
+      '_prisma_migrations',
+      'api_keys',
+      'deliveries',
+      'destinations',
+      'events',
+      'tenants',
+    ]);
+  });
+
+  it('creates the partial outbox index and the other access-path indexes', async () => {
+    const db = await createTestDatabase(process.env.TEST_PG_ADMIN_URL);
+    dbs.push(db);
+    const indexes = await query<{ indexname: string; indexdef: string }>(
+      db.url,
+      "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
+    );
+    const def = (name: string): string => indexes.find((i) => i.indexname === name)?.indexdef ?? '';
+    expect(def('events_outbox_pending_idx')).toMatch(/\(received_at, id\) WHERE \(publish_state = 'pending'::publish_state\)/);
+    expect(def('events_tenant_id_received_at_idx')).toContain('(tenant_id, received_at)');
+    expect(def('events_tenant_id_event_id_key')).toContain('UNIQUE INDEX');
+    expect(def('deliveries_event_pk_destination_key')).toContain('UNIQUE INDEX');
+    expect(def('deliveries_tenant_id_status_idx')).toContain('(tenant_id, status)');
+    expect(def('api_keys_key_hash_key')).toContain('UNIQUE INDEX');
+  });
+
+  it('serialises concurrent runs (advisory lock): the migration is applied exactly once', async () => {
+    const db = await emptyDatabase();
+    dbs.push(db);
+    const results = await Promise.all([applyMigrations(db.url), applyMigrations(db.url), applyMigrations(db.url)]);
+    expect(results.flatMap((r) => r.appliedMigrationNames)).toHaveLength(1);
+    const [{ count }] = (await query<{ count: string }>(db.url, 'SELECT count(*) FROM _prisma_migrations')) as [{ count: string }];
+    expect(count).toBe('1');
+  });
+
+  it('reports a failing migration with its error and refuses to continue', async () => {
+    const db = await emptyDatabase();
+    dbs.push(db);
+    const dir = await mkdtemp(path.join(tmpdir(), 'attribution-bad-migrations-'));
+    await copyFile(path.join(MIGRATIONS_DIR, 'migration_lock.toml'), path.join(dir, 'migration_lock.toml'));
+    await mkdir(path.join(dir, '20000101000000_broken'));
+    await writeFile(path.join(dir, '20000101000000_broken', 'migration.sql'), 'CREATE TABLE ok (id int);\nSELECT no_such_function();\n');
+
+    try {
+      await expect(applyMigrations(db.url, { migrationsDir: dir })).rejects.toThrow(/no_such_function/);
+      await expect(applyMigrations(db.url, { migrationsDir: dir })).rejects.toThrow(/P3009|failed migrations/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('migrations and schema.prisma stay in sync', () => {
+  it('finds no difference between prisma/migrations and prisma/schema.prisma', async () => {
+    const db = await createTestDatabase(process.env.TEST_PG_ADMIN_URL);
+    try {
+      // The engine replays the migrations in a shadow database on the same server.
+      await expect(diffMigrationsToSchema({ databaseUrl: db.url })).resolves.toBe('');
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('detects a schema change that has no migration yet', async () => {
+    const db = await createTestDatabase(process.env.TEST_PG_ADMIN_URL);
+    const dir = await mkdtemp(path.join(tmpdir(), 'attribution-schema-'));
+    const schemaPath = path.join(dir, 'schema.prisma');
+    const schema = await readFile(SCHEMA_PATH, 'utf8');
+    await writeFile(schemaPath, schema.replace('  name           String\n', '  name           String\n  plan           String?\n'));
+    try {
+      const sql = await diffMigrationsToSchema({ databaseUrl: db.url, schemaPath });
+      expect(sql).toMatch(/ALTER TABLE "tenants" ADD COLUMN\s+"plan" TEXT/);
+    } finally {
+      await db.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

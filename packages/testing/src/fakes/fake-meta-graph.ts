@@ -1,0 +1,127 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { META_MAX_EVENTS, metaEventProblems } from './meta-request-rules';
+
+export interface ReceivedMetaRequest {
+  pixelId: string;
+  accessToken: string;
+  testEventCode?: string;
+  data: Array<Record<string, unknown>>;
+}
+
+export interface ScriptedReply {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * A local stand-in for graph.facebook.com that validates requests as strictly as Meta
+ * documents (path, token, batch size, each event's fields and hashing) and can be scripted to
+ * fail (401/190, 429, 5xx). Only accepted requests are recorded as received.
+ */
+export class FakeMetaGraph {
+  readonly received: ReceivedMetaRequest[] = [];
+  readonly rejected: Array<{ status: number; body: unknown }> = [];
+  private readonly tokens = new Map<string, string>();
+  private readonly script: ScriptedReply[] = [];
+  private readonly waiters: Array<() => void> = [];
+  private server: Server | undefined;
+  baseUrl = '';
+
+  /** Registers the only access token the fake accepts for a pixel. */
+  allow(pixelId: string, accessToken: string): this {
+    this.tokens.set(pixelId, accessToken);
+    return this;
+  }
+
+  /** The next requests get these replies, in order, whatever they contain. */
+  replyNext(...replies: ScriptedReply[]): this {
+    this.script.push(...replies);
+    return this;
+  }
+
+  eventsReceived(): Array<Record<string, unknown> & { pixelId: string }> {
+    return this.received.flatMap((r) => r.data.map((e) => ({ ...e, pixelId: r.pixelId })));
+  }
+
+  /** Resolves once at least `count` events have been accepted. */
+  async waitForEvents(count: number, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.eventsReceived().length < count) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`fake Meta received ${this.eventsReceived().length} of ${count} events`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async start(version = 'v25.0'): Promise<this> {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then(({ status, body }) => {
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        this.waiters.splice(0).forEach((wake) => wake());
+      });
+    });
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/${version}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage): Promise<ScriptedReply> {
+    const raw = await readBody(req);
+    const scripted = this.script.shift();
+    if (scripted) return this.reject(scripted);
+    const match = /^\/v\d+\.\d+\/(\d+)\/events(?:\?(.*))?$/.exec(req.url ?? '');
+    if (req.method !== 'POST' || !match) return this.reject(graphError(400, 100, 'Unsupported request: unknown path or method'));
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return this.reject(graphError(400, 100, 'Expected a JSON body'));
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return this.reject(graphError(400, 100, 'Invalid JSON'));
+    }
+    const pixelId = match[1]!;
+    const token = (body['access_token'] as string | undefined) ?? new URLSearchParams(match[2] ?? '').get('access_token') ?? '';
+    if (!token || this.tokens.get(pixelId) !== token) {
+      return this.reject(graphError(401, 190, 'Error validating access token: The session has been invalidated.'));
+    }
+    const data = body['data'];
+    if (!Array.isArray(data) || data.length === 0) return this.reject(graphError(400, 100, 'The parameter data is required'));
+    if (data.length > META_MAX_EVENTS) return this.reject(graphError(400, 100, `At most ${META_MAX_EVENTS} events per request`));
+    const now = Math.floor(Date.now() / 1000);
+    const problems = data.flatMap((event, index) => metaEventProblems(event, index, now));
+    if (problems.length > 0) return this.reject(graphError(400, 100, `Invalid parameter: ${problems.join('; ')}`));
+    const request: ReceivedMetaRequest = { pixelId, accessToken: token, data: data as Array<Record<string, unknown>> };
+    if (typeof body['test_event_code'] === 'string') request.testEventCode = body['test_event_code'];
+    this.received.push(request);
+    return { status: 200, body: { events_received: data.length, messages: [], fbtrace_id: `fake${this.received.length}` } };
+  }
+
+  private reject(reply: ScriptedReply): ScriptedReply {
+    this.rejected.push(reply);
+    return reply;
+  }
+}
+
+export function graphError(status: number, code: number, message: string): ScriptedReply {
+  return { status, body: { error: { message, type: code === 190 ? 'OAuthException' : 'GraphMethodException', code, fbtrace_id: 'fake' } } };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,1 @@
+export { startKafkaBroker, type KafkaBroker, type KafkaBrokerOptions } from './kafka-broker';

