@@ -20,10 +20,10 @@ export interface RunningEngine {
  * All three apps in one process on the embedded defaults. Shutdown order: HTTP intake, relay,
  * consumer, pruner, then the shared bus, the database client and the embedded server.
  */
-export async function startEngine(env: StandaloneEnv): Promise<RunningEngine> {
+export async function startEngine(env: StandaloneEnv, options: { handleSignals?: boolean } = {}): Promise<RunningEngine> {
   const logger = createLogger({ service: 'api', level: env.LOG_LEVEL });
   const lifecycle = new Lifecycle({ logger, timeoutMs: env.SHUTDOWN_TIMEOUT_MS });
-  lifecycle.installSignalHandlers();
+  if (options.handleSignals ?? true) lifecycle.installSignalHandlers();
 
   const embedded = env.DATABASE_URL ? null : await startLocalDatabase(env.DATA_DIR, env.EMBEDDED_PG_PORT);
   const databaseUrl = env.DATABASE_URL ?? embedded!.url;

@@ -1,3 +1,5 @@
 export * from './postgres';
 export * from './kafka';
 export * from './fakes/fake-meta-graph';
+export * from './wait-until';
+export * from './fixtures';
