@@ -13,6 +13,7 @@ const shared = {
 
 module.exports = {
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/packages/testing/src/jest/summary-reporter.js'],
   projects: [
     {
       ...shared,

@@ -3,3 +3,4 @@ export * from './kafka';
 export * from './fakes/fake-meta-graph';
 export * from './wait-until';
 export * from './fixtures';
+export * from './spawn-app';
