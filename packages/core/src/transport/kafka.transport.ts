@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type Consumer as KafkaConsumer, type IHeaders } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer as KafkaConsumer, type IHeaders } from 'kafkajs';
 import { DependencyUnavailableError } from '../errors/app-error';
 import type { BatchHandler, Consumer, MessageHeaders, Producer, TopicSpec, Transport } from './transport';
 
@@ -38,7 +38,13 @@ export class KafkaTransport implements Transport {
   }
 
   createProducer(): Producer {
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // Murmur2, as the Java client: keys land on the same partitions whichever client produced them.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     return {
       connect: () => producer.connect(),
       disconnect: () => producer.disconnect(),
@@ -57,7 +63,7 @@ export class KafkaTransport implements Transport {
   }
 
   createConsumer(groupId: string): Consumer {
-    return new KafkaBatchConsumer(this.kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 10 } }));
+    return new KafkaBatchConsumer(this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000, retry: { retries: 10 } }));
   }
 
   async ping(): Promise<void> {
