@@ -1,0 +1,139 @@
+import { PassThrough } from 'node:stream';
+import request from 'supertest';
+import { createLogger } from '@attribution/core';
+import { createDbClient, type PrismaClient } from '@attribution/db';
+import { createTestDatabase, seedTenant, type TestDatabase } from '@attribution/testing';
+import { createApp } from './app';
+import { ApiKeyService } from './auth/api-key.service';
+import { PrismaApiKeyStore } from './auth/api-key.store';
+import { PrismaEventWriter } from './events/event.repository';
+import { EventService } from './events/event.service';
+
+const now = () => Date.now();
+const event = (overrides: Record<string, unknown> = {}) => ({
+  event_id: `e-${Math.random().toString(36).slice(2)}`,
+  event_name: 'Purchase',
+  event_time: Math.floor(now() / 1000),
+  event_source_url: 'https://shop.example/',
+  user_data: { email: 'jane@example.com', phone: '+1 415 555 2671' },
+  ...overrides,
+});
+
+describe('ingest-api HTTP contract (real PostgreSQL)', () => {
+  let database: TestDatabase;
+  let db: PrismaClient;
+  let app: ReturnType<typeof createApp>;
+  let logs: string;
+  let stored = 0;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(process.env.TEST_PG_ADMIN_URL);
+    db = createDbClient(database.url);
+    const stream = new PassThrough();
+    logs = '';
+    stream.on('data', (c: Buffer) => (logs += c.toString()));
+    const logger = createLogger({ service: 'api', stream });
+    app = createApp({
+      logger,
+      apiKeys: new ApiKeyService({ cacheTtlMs: 60_000, negativeCacheTtlMs: 1_000, maxEntries: 1000 }, { store: new PrismaApiKeyStore(db) }),
+      events: new EventService({ writer: new PrismaEventWriter(db), onStored: () => (stored += 1), logger }),
+      readiness: { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined) },
+      isStopping: () => false,
+      http: { bodyLimitBytes: 64 * 1024, trustProxy: 'loopback' },
+    });
+  });
+
+  afterAll(async () => {
+    await db.$disconnect();
+    await database.drop();
+  });
+
+  it('serves liveness and readiness', async () => {
+    await request(app).get('/health').expect(200, { status: 'ok' });
+    await request(app).get('/ready').expect(200, { status: 'ready', checks: { postgres: 'ok' } });
+  });
+
+  it('accepts one event or a batch with a secret key and reports duplicates', async () => {
+    const { secretKey } = await seedTenant(db);
+    const first = event();
+    const single = await request(app).post('/v1/events').set('Authorization', `Bearer ${secretKey}`).send(first).expect(202);
+    expect(single.body).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(single.headers['traceparent']).toMatch(new RegExp(`^00-${single.body.trace_id}-[0-9a-f]{16}-01$`));
+    const batch = await request(app)
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${secretKey}`)
+      .send({ events: [first, event(), event()] })
+      .expect(202);
+    expect(batch.body).toMatchObject({ accepted: 2, duplicates: 1 });
+    expect(stored).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps tenants apart: the same event id is new for another tenant, and rows belong to the key owner', async () => {
+    const a = await seedTenant(db);
+    const b = await seedTenant(db);
+    const shared = event({ event_id: 'same-id' });
+    await request(app).post('/v1/events').set('Authorization', `Bearer ${a.secretKey}`).send(shared).expect(202);
+    const forB = await request(app).post('/v1/events').set('Authorization', `Bearer ${b.secretKey}`).send(shared).expect(202);
+    expect(forB.body).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(await db.event.count({ where: { eventId: 'same-id', tenantId: a.tenant.id } })).toBe(1);
+    expect(await db.event.count({ where: { eventId: 'same-id', tenantId: b.tenant.id } })).toBe(1);
+  });
+
+  it.each([
+    ['no key', {}, 401, 'Missing or malformed API key'],
+    ['an unknown key', { Authorization: `Bearer sk_${'x'.repeat(32)}` }, 401, 'Unknown API key'],
+  ])('answers 401 for %s', async (_case, headers, status, message) => {
+    const response = await request(app).post('/v1/events').set(headers).send(event()).expect(status);
+    expect(response.body.message).toBe(message);
+  });
+
+  it('answers 401 for a revoked key', async () => {
+    const { tenant, secretKey } = await seedTenant(db);
+    await db.apiKey.updateMany({ where: { tenantId: tenant.id }, data: { revokedAt: new Date() } });
+    const response = await request(app).post('/v1/events').set('Authorization', `Bearer ${secretKey}`).send(event()).expect(401);
+    expect(response.body.message).toBe('API key has been revoked');
+  });
+
+  it('rejects bad bodies with 4xx, a useful message and no personal data echoed', async () => {
+    const { secretKey } = await seedTenant(db);
+    const post = () => request(app).post('/v1/events').set('Authorization', `Bearer ${secretKey}`);
+    expect((await post().set('Content-Type', 'application/json').send('{"event_id": "x",')).body).toEqual({ error: 'invalid_json', message: 'Invalid JSON' });
+    await post().set('Content-Type', 'application/xml').send('<event/>').expect(415);
+    await post().set('Content-Type', 'application/json').send(JSON.stringify({ events: [event({ pad: 'x'.repeat(70_000) })] })).expect(413);
+
+    const invalid = await post()
+      .send({ events: [event(), event({ event_time: Date.now(), user_data: { email: 'secret.person@example.com', phone: 12 }, colour: 'red' })] })
+      .expect(400);
+    expect(invalid.body.error).toBe('validation_failed');
+    expect(invalid.body.details).toEqual(
+      expect.arrayContaining([
+        { index: 1, field: 'user_data.phone', message: expect.any(String) },
+        { index: 1, field: 'colour', message: 'is not allowed' },
+      ]),
+    );
+    expect(JSON.stringify(invalid.body)).not.toContain('secret.person');
+    const tooLate = await post().send(event({ event_time: Math.floor(now() / 1000) + 3600 })).expect(400);
+    expect(tooLate.body.details[0]).toMatchObject({ index: 0, field: 'event_time', message: expect.stringContaining('milliseconds') });
+    expect(logs).not.toContain('secret.person');
+  });
+
+  it('stores hashed identifiers only', async () => {
+    const { tenant, secretKey } = await seedTenant(db, { defaultCountry: 'US' });
+    await request(app)
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${secretKey}`)
+      .send(event({ event_id: 'hashed-1', user_data: { email: 'Jane@Example.com', phone: '(415) 555-2671' } }))
+      .expect(202);
+    const row = await db.event.findUniqueOrThrow({ where: { tenantId_eventId: { tenantId: tenant.id, eventId: 'hashed-1' } } });
+    const userData = row.userData as { meta: Record<string, string[]>; google: Record<string, string[]> };
+    // sha256("jane@example.com"), sha256("14155552671"), sha256("+14155552671")
+    expect(userData.meta['em']).toEqual(['8c87b489ce35cf2e2f39f80e282cb2e804932a56a213983eeeb428407d43b52d']);
+    expect(userData.meta['ph']).toEqual(['758fbf68945f21c416814c539ab578876c8d98fb69e6da692def92cd52417fe0']);
+    expect(userData.google['sha256_phone_number']).toEqual(['cb6880e416769253645cb9c6b8989154bf66a56a77fc14c81fb1019663cbb928']);
+    expect(JSON.stringify(row.userData)).not.toMatch(/jane|555/i);
+  });
+
+  it('answers 404 for unknown paths', async () => {
+    await request(app).get('/nope').expect(404);
+  });
+});
