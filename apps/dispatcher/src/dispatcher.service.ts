@@ -1,5 +1,5 @@
 import type { Lifecycle, Logger, Transport } from '@attribution/core';
-import type { PrismaClient } from '@attribution/db';
+import { listenForChanges, type PrismaClient } from '@attribution/db';
 import { startOpsServer, type OpsServer } from '@attribution/core';
 import { EventsConsumer } from './consumer/events.consumer';
 import { DeliveryRepository } from './deliveries/delivery.repository';
@@ -31,6 +31,14 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
     ['meta', new MetaDestination({ graphUrl: config.destinations.metaGraphUrl, timeoutMs: config.destinations.timeoutMs })],
   ]);
   const destinations = new DestinationRepository({ credentialsKey: config.credentialsKey, cacheTtlMs: 30_000 }, { db, logger });
+  const changes = listenForChanges(config.databaseUrl, {
+    onChange: (notice) => {
+      if (notice.table !== 'api_keys' && notice.tenantId) destinations.invalidate(notice.tenantId);
+    },
+    onResync: () => destinations.invalidate(),
+    onError: (error) => logger.warn('change_listener_error', { error }),
+  });
+  await changes.ready;
   const producer = transport.createProducer();
   await producer.connect();
   const consumer = transport.createConsumer(config.groupId);
@@ -53,5 +61,6 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
   lifecycle.add('dispatcher-consumer', () => consumer.stop());
   lifecycle.add('dispatcher-producer', () => producer.disconnect());
   lifecycle.add('dispatcher-ops', () => ops.close());
+  lifecycle.add('dispatcher-change-listener', () => changes.close());
   return { ops, destinations };
 }

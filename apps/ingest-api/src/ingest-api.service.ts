@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Lifecycle, Logger, Transport } from '@attribution/core';
-import type { PrismaClient } from '@attribution/db';
+import { listenForChanges, type PrismaClient } from '@attribution/db';
 import { createApp } from './app';
 import { ApiKeyService } from './auth/api-key.service';
 import { PrismaApiKeyStore } from './auth/api-key.store';
@@ -45,6 +45,16 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
     { cacheTtlMs: 30_000, negativeCacheTtlMs: 5_000, maxEntries: 100_000 },
     { store: new PrismaApiKeyStore(db) },
   );
+  // Revocations and tenant changes reach every replica's cache at commit time.
+  const changes = listenForChanges(config.databaseUrl, {
+    onChange: (notice) => {
+      if (notice.table === 'api_keys' && notice.keyHash) apiKeys.invalidate(notice.keyHash);
+      if (notice.table === 'tenants' && notice.tenantId) apiKeys.invalidateTenant(notice.tenantId);
+    },
+    onResync: () => apiKeys.invalidate(),
+    onError: (error) => logger.warn('change_listener_error', { error }),
+  });
+  await changes.ready;
   const events = new EventService({ writer: new PrismaEventWriter(db), onStored: () => relay.nudge(), logger });
   const app = createApp({
     logger,
@@ -62,6 +72,7 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
   lifecycle.add('ingest-http', () => closeServer(server));
   lifecycle.add('outbox-relay', () => relay.stop());
   lifecycle.add('ingest-producer', () => producer.disconnect());
+  lifecycle.add('ingest-change-listener', () => changes.close());
 
   const { port } = server.address() as AddressInfo;
   const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;

@@ -88,6 +88,27 @@ function redirectWasmLookup(internalsDir) {
  * Character (the value is already a one-character string). Patched once, on the shared
  * PgQueryable prototype (adapters and transactions).
  */
+/**
+ * adapter-pg 7.10's executeScript splits a migration on every ";" and runs the pieces one by
+ * one, which breaks any statement with a ";" inside it (a plpgsql function body, a string).
+ * Prisma's native engine sends the script whole; the simple query protocol runs a
+ * multi-statement script in one implicit transaction, so a failing migration leaves nothing
+ * half-applied.
+ */
+function sendScriptsWhole(connection) {
+  let proto = Object.getPrototypeOf(connection);
+  while (proto && !Object.prototype.hasOwnProperty.call(proto, 'executeScript')) proto = Object.getPrototypeOf(proto);
+  if (!proto || proto.__attributionScriptPatch) return;
+  proto.executeScript = async function (script) {
+    try {
+      await this.client.query(script);
+    } catch (error) {
+      this.onError(error);
+    }
+  };
+  proto.__attributionScriptPatch = true;
+}
+
 function reportPgCharAsCharacter(connection, ColumnTypeEnum) {
   let proto = Object.getPrototypeOf(connection);
   while (proto && !Object.prototype.hasOwnProperty.call(proto, 'queryRaw')) proto = Object.getPrototypeOf(proto);
@@ -184,9 +205,10 @@ async function main() {
   const { parse } = require(resolveFrom(resolveFrom(adapterPgDir, 'pg'), 'pg-connection-string'));
   const config = { ...parse(databaseUrl), max: 2 };
   const opened = [];
-  const factory = trackConnections(new PrismaPg(config), opened, (connection) =>
-    reportPgCharAsCharacter(connection, ColumnTypeEnum),
-  );
+  const factory = trackConnections(new PrismaPg(config), opened, (connection) => {
+    reportPgCharAsCharacter(connection, ColumnTypeEnum);
+    sendScriptsWhole(connection);
+  });
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const engine = await SchemaEngineWasm.setup({ adapter });
   const filters = { externalTables: [], externalEnums: [] };

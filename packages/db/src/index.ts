@@ -8,3 +8,4 @@ export * from './db-errors';
 export * from './destination-credentials';
 export * from './stored-event.mapper';
 export * from './tenant-admin';
+export * from './change-listener';

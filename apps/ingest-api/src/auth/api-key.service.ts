@@ -61,6 +61,11 @@ export class ApiKeyService {
     else this.cache.clear();
   }
 
+  /** Drops every cached key of a tenant (its status, origins or country changed). */
+  invalidateTenant(tenantId: string): void {
+    for (const [hash, entry] of this.cache) if (entry.record?.tenant.id === tenantId) this.cache.delete(hash);
+  }
+
   private async lookup(hash: string): Promise<ApiKeyRecord | null> {
     const now = (this.deps.now ?? Date.now)();
     const cached = this.cache.get(hash);
