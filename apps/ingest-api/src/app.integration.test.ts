@@ -7,6 +7,7 @@ import { createApp } from './app';
 import { ApiKeyService } from './auth/api-key.service';
 import { PrismaApiKeyStore } from './auth/api-key.store';
 import { PrismaEventWriter } from './events/event.repository';
+import { RateLimiter } from './http/rate-limiter';
 import { EventService } from './events/event.service';
 
 const now = () => Date.now();
@@ -37,6 +38,7 @@ describe('ingest-api HTTP contract (real PostgreSQL)', () => {
       logger,
       apiKeys: new ApiKeyService({ cacheTtlMs: 60_000, negativeCacheTtlMs: 1_000, maxEntries: 1000 }, { store: new PrismaApiKeyStore(db) }),
       events: new EventService({ writer: new PrismaEventWriter(db), onStored: () => (stored += 1), logger }),
+      rateLimiter: new RateLimiter({ perSecond: 1, burst: 40 }),
       readiness: { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined) },
       isStopping: () => false,
       http: { bodyLimitBytes: 64 * 1024, trustProxy: 'loopback' },
@@ -131,6 +133,74 @@ describe('ingest-api HTTP contract (real PostgreSQL)', () => {
     expect(userData.meta['ph']).toEqual(['758fbf68945f21c416814c539ab578876c8d98fb69e6da692def92cd52417fe0']);
     expect(userData.google['sha256_phone_number']).toEqual(['cb6880e416769253645cb9c6b8989154bf66a56a77fc14c81fb1019663cbb928']);
     expect(JSON.stringify(row.userData)).not.toMatch(/jane|555/i);
+  });
+
+  describe('browsers and public keys', () => {
+    const ORIGIN = 'https://shop.example';
+
+    it('answers the CORS preflight without allowing the Authorization header', async () => {
+      const response = await request(app)
+        .options('/v1/events')
+        .set('Origin', ORIGIN)
+        .set('Access-Control-Request-Method', 'POST')
+        .set('Access-Control-Request-Headers', 'content-type, x-api-key')
+        .expect(204);
+      expect(response.headers['access-control-allow-origin']).toBe(ORIGIN);
+      expect(response.headers['access-control-allow-methods']).toContain('POST');
+      expect(response.headers['access-control-allow-headers']).toBe('content-type, x-api-key, traceparent');
+      expect(response.headers['vary']).toContain('Origin');
+    });
+
+    it('accepts a public key only from an allowed origin, also as a sendBeacon query parameter', async () => {
+      const { publicKey } = await seedTenant(db, { allowedOrigins: [ORIGIN] });
+      const ok = await request(app).post('/v1/events').set('Origin', ORIGIN).set('x-api-key', publicKey).send(event()).expect(202);
+      expect(ok.headers['access-control-allow-origin']).toBe(ORIGIN);
+      expect(ok.headers['access-control-expose-headers']).toContain('traceparent');
+      await request(app)
+        .post(`/v1/events?key=${publicKey}`)
+        .set('Origin', ORIGIN)
+        .set('Content-Type', 'text/plain;charset=UTF-8')
+        .send(JSON.stringify(event()))
+        .expect(202);
+      const foreign = await request(app).post('/v1/events').set('Origin', 'https://evil.example').set('x-api-key', publicKey).send(event()).expect(403);
+      expect(foreign.body.message).toBe('Origin is not allowed for this key');
+      await request(app).post('/v1/events').set('x-api-key', publicKey).send(event()).expect(403);
+    });
+
+    it('never accepts a secret key from a browser or in the URL', async () => {
+      const { secretKey } = await seedTenant(db, { allowedOrigins: [ORIGIN] });
+      const fromBrowser = await request(app).post('/v1/events').set('Origin', ORIGIN).set('Authorization', `Bearer ${secretKey}`).send(event()).expect(403);
+      expect(fromBrowser.body.message).toContain('Secret keys must not be used from a browser');
+      await request(app).post(`/v1/events?key=${secretKey}`).send(event()).expect(401);
+    });
+
+    it('takes IP and user agent from the connection for public keys, not from the body', async () => {
+      const { tenant, publicKey } = await seedTenant(db, { allowedOrigins: [ORIGIN] });
+      await request(app)
+        .post('/v1/events')
+        .set('Origin', ORIGIN)
+        .set('x-api-key', publicKey)
+        .set('User-Agent', 'RealBrowser/1.0')
+        .set('X-Forwarded-For', '198.51.100.23') // from loopback, a trusted proxy by default
+        .send(event({ event_id: 'browser-1', user_data: { client_ip_address: '1.2.3.4', client_user_agent: 'Forged/1.0' } }))
+        .expect(202);
+      const row = await db.event.findUniqueOrThrow({ where: { tenantId_eventId: { tenantId: tenant.id, eventId: 'browser-1' } } });
+      expect(row).toMatchObject({ ipAddress: '198.51.100.23', userAgent: 'RealBrowser/1.0' });
+    });
+  });
+
+  it('limits each tenant separately and says when to retry', async () => {
+    const noisy = await seedTenant(db);
+    const quiet = await seedTenant(db);
+    const statuses: number[] = [];
+    for (let i = 0; i < 45; i += 1) {
+      statuses.push((await request(app).post('/v1/events').set('Authorization', `Bearer ${noisy.secretKey}`).send(event())).status);
+    }
+    expect(statuses.filter((s) => s === 202).length).toBeGreaterThanOrEqual(40);
+    const limited = await request(app).post('/v1/events').set('Authorization', `Bearer ${noisy.secretKey}`).send(event()).expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(limited.body).toEqual({ error: 'rate_limited', message: 'Too many requests for this tenant; retry later' });
+    await request(app).post('/v1/events').set('Authorization', `Bearer ${quiet.secretKey}`).send(event()).expect(202);
   });
 
   it('answers 404 for unknown paths', async () => {

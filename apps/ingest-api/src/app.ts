@@ -5,12 +5,14 @@ import type { EventService } from './events/event.service';
 import { errorHandler } from './http/error-handler';
 import { eventsRoute } from './http/events.route';
 import { healthRoute } from './http/health.route';
+import type { RateLimiter } from './http/rate-limiter';
 import { traceContext } from './http/trace-context';
 
 export interface AppDeps {
   logger: Logger;
   apiKeys: ApiKeyService;
   events: EventService;
+  rateLimiter: RateLimiter;
   readiness: Record<string, ReadinessCheck>;
   isStopping: () => boolean;
   http: { bodyLimitBytes: number; trustProxy: string };
@@ -24,7 +26,15 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', parseTrustProxy(deps.http.trustProxy));
   app.use(healthRoute(deps.readiness, deps.isStopping));
   app.use(traceContext());
-  app.use(eventsRoute({ apiKeys: deps.apiKeys, events: deps.events, bodyLimitBytes: deps.http.bodyLimitBytes, ...(deps.now ? { now: deps.now } : {}) }));
+  app.use(
+    eventsRoute({
+      apiKeys: deps.apiKeys,
+      events: deps.events,
+      rateLimiter: deps.rateLimiter,
+      bodyLimitBytes: deps.http.bodyLimitBytes,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such endpoint' });
   });

@@ -13,6 +13,8 @@ export const ingestEnvKeys = {
   LOG_LEVEL: envFields.logLevel,
   BODY_LIMIT_BYTES: Joi.number().integer().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
   TRUST_PROXY: Joi.string().max(512).default('loopback'),
+  RATE_LIMIT_PER_SECOND: Joi.number().min(0.1).max(1_000_000).default(1_000),
+  RATE_LIMIT_BURST: Joi.number().integer().min(1).max(10_000_000).default(2_000),
   OUTBOX_POLL_MS: Joi.number().integer().min(10).max(60_000).default(1_000),
   OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(5_000).default(500),
   SHUTDOWN_TIMEOUT_MS: envFields.shutdownTimeoutMs,
@@ -29,6 +31,8 @@ export interface IngestEnv {
   LOG_LEVEL: LogLevel;
   BODY_LIMIT_BYTES: number;
   TRUST_PROXY: string;
+  RATE_LIMIT_PER_SECOND: number;
+  RATE_LIMIT_BURST: number;
   OUTBOX_POLL_MS: number;
   OUTBOX_BATCH_SIZE: number;
   SHUTDOWN_TIMEOUT_MS: number;
@@ -36,6 +40,7 @@ export interface IngestEnv {
 
 export interface IngestConfig {
   http: { port: number; host: string; bodyLimitBytes: number; trustProxy: string };
+  rateLimit: { perSecond: number; burst: number };
   databaseUrl: string;
   kafka: { brokers: string[]; clientId: string } | null;
   topics: Topics;
@@ -48,6 +53,7 @@ export interface IngestConfig {
 export function toIngestConfig(env: IngestEnv): IngestConfig {
   return {
     http: { port: env.PORT, host: env.HOST, bodyLimitBytes: env.BODY_LIMIT_BYTES, trustProxy: env.TRUST_PROXY },
+    rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
     databaseUrl: env.DATABASE_URL,
     kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID } : null,
     topics: topicNames(env.KAFKA_TOPIC_PREFIX),

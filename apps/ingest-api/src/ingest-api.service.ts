@@ -8,6 +8,7 @@ import { ApiKeyService } from './auth/api-key.service';
 import { PrismaApiKeyStore } from './auth/api-key.store';
 import type { IngestConfig } from './env';
 import { PrismaEventWriter } from './events/event.repository';
+import { RateLimiter } from './http/rate-limiter';
 import { EventService } from './events/event.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 
@@ -60,6 +61,7 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
     logger,
     apiKeys,
     events,
+    rateLimiter: new RateLimiter(config.rateLimit),
     readiness: { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined) },
     isStopping: () => lifecycle.stopping,
     http: config.http,

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { InProcessTransport, Lifecycle, createLogger, topicNames, topicSpecs } from '@attribution/core';
 import { createDbClient, type PrismaClient } from '@attribution/db';
 import { createTestDatabase, seedTenant, waitUntil, type TestDatabase } from '@attribution/testing';
-import { toIngestConfig } from '../env';
+import { loadIngestConfig } from '../env';
 import { startIngestApi, type RunningIngestApi } from '../ingest-api.service';
 
 /**
@@ -21,10 +21,8 @@ describe('API key revocation across replicas', () => {
       const logger = createLogger({ service: 'api', stream: new PassThrough() });
       const lifecycle = new Lifecycle({ logger, timeoutMs: 5_000 });
       const transport = new InProcessTransport();
-      const config = toIngestConfig({
-        PORT: 0, HOST: '127.0.0.1', DATABASE_URL: database.url, KAFKA_CLIENT_ID: 'x', KAFKA_TOPIC_PREFIX: '', KAFKA_PARTITIONS: 1,
-        LOG_LEVEL: 'error', BODY_LIMIT_BYTES: 65536, TRUST_PROXY: 'loopback', OUTBOX_POLL_MS: 1000, OUTBOX_BATCH_SIZE: 100, SHUTDOWN_TIMEOUT_MS: 5000,
-      });
+      // Parsed like the real environment, so every other setting keeps its production default.
+      const config = loadIngestConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, KAFKA_PARTITIONS: '1', LOG_LEVEL: 'error' });
       await transport.ensureTopics(topicSpecs(topicNames(''), 1));
       replicas.push({ api: await startIngestApi(config, { db, transport, logger, lifecycle }), lifecycle });
     }

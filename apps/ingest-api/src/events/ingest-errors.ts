@@ -25,3 +25,12 @@ export class ForbiddenError extends AppError {
   readonly code = 'forbidden';
   readonly retryable = false;
 }
+
+export class RateLimitedError extends AppError {
+  readonly code = 'rate_limited';
+  readonly retryable = true;
+
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many requests for this tenant; retry later');
+  }
+}

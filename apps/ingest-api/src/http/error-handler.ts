@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { DependencyUnavailableError, type Logger } from '@attribution/core';
-import { AuthenticationError, ForbiddenError, ValidationFailedError } from '../events/ingest-errors';
+import { AuthenticationError, ForbiddenError, RateLimitedError, ValidationFailedError } from '../events/ingest-errors';
 
 interface BodyParserError {
   type?: string;
@@ -24,6 +24,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (error instanceof AuthenticationError) return res.status(401).json({ error: 'unauthenticated', message: error.message });
     if (error instanceof ForbiddenError) return res.status(403).json({ error: 'forbidden', message: error.message });
+    if (error instanceof RateLimitedError) {
+      return res.status(429).set('Retry-After', String(error.retryAfterSeconds)).json({ error: 'rate_limited', message: error.message });
+    }
     if (error instanceof DependencyUnavailableError) {
       logger.warn('dependency_unavailable', { dependency: error.dependency, error });
       return res.status(503).set('Retry-After', '5').json({ error: 'unavailable', message: 'Service temporarily unavailable, retry later' });

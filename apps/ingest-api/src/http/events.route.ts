@@ -2,13 +2,16 @@ import { Router, json } from 'express';
 import { setLogContext } from '@attribution/core';
 import type { ApiKeyService, AuthenticatedTenant } from '../auth/api-key.service';
 import type { EventService } from '../events/event.service';
-import { validateEvents } from '../events/validate-events';
 import { ForbiddenError } from '../events/ingest-errors';
+import { validateEvents } from '../events/validate-events';
+import { corsHeaders, preflight } from './cors';
+import type { RateLimiter } from './rate-limiter';
 import { requireJson } from './require-json';
 
 export interface EventsRouteDeps {
   apiKeys: ApiKeyService;
   events: EventService;
+  rateLimiter: RateLimiter;
   bodyLimitBytes: number;
   now?: () => number;
 }
@@ -17,14 +20,17 @@ export function eventsRoute(deps: EventsRouteDeps): Router {
   const router = Router();
   const now = deps.now ?? Date.now;
 
+  router.options('/v1/events', corsHeaders(), preflight());
   router.post(
     '/v1/events',
+    corsHeaders(),
     requireJson(),
-    // Authenticate before reading the body: an unknown key costs no parsing.
+    // Authenticate and rate-limit before reading the body: refused requests cost no parsing.
     async (req, res, next) => {
       const tenant = await deps.apiKeys.authenticate(extractKey(req.get('authorization'), req.get('x-api-key'), req.query['key']));
       checkOrigin(tenant, req.get('origin'));
       setLogContext({ tenantId: tenant.tenantId });
+      deps.rateLimiter.take(tenant.tenantId);
       res.locals['tenant'] = tenant;
       next();
     },
@@ -52,8 +58,15 @@ function extractKey(authorization: string | undefined, header: string | undefine
   return typeof query === 'string' && query.startsWith('pk_') ? query : undefined;
 }
 
+/**
+ * A public key works only from its tenant's allowed origins. A secret key seen with an Origin
+ * header is being used from a web page, which means it has leaked: refuse it loudly.
+ */
 function checkOrigin(tenant: AuthenticatedTenant, origin: string | undefined): void {
-  if (tenant.keyKind !== 'public') return;
+  if (tenant.keyKind === 'secret') {
+    if (origin) throw new ForbiddenError('Secret keys must not be used from a browser; use the public key');
+    return;
+  }
   if (!origin || !tenant.allowedOrigins.includes(origin)) {
     throw new ForbiddenError('Origin is not allowed for this key');
   }
