@@ -24,8 +24,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(deps.http.trustProxy));
-  app.use(healthRoute(deps.readiness, deps.isStopping));
   app.use(traceContext());
+  app.use(healthRoute(deps.readiness, deps.isStopping));
   app.use(
     eventsRoute({
       apiKeys: deps.apiKeys,
