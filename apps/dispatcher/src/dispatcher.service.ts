@@ -1,8 +1,10 @@
-import type { Lifecycle, Logger, Transport } from '@attribution/core';
 import { listenForChanges, type PrismaClient } from '@attribution/db';
-import { startOpsServer, type OpsServer } from '@attribution/core';
+import { startOpsServer, type Lifecycle, type Logger, type OpsServer, type Transport } from '@attribution/core';
 import { EventsConsumer } from './consumer/events.consumer';
-import { DeliveryRepository } from './deliveries/delivery.repository';
+import { RetryConsumer } from './consumer/retry.consumer';
+import { DeliveryRepository } from './delivery/delivery.repository';
+import { DispatchService } from './delivery/dispatch.service';
+import { CircuitBreaker } from './destinations/circuit-breaker';
 import type { DestinationAdapter, Platform } from './destinations/destination';
 import { DestinationRepository } from './destinations/destination.repository';
 import { MetaDestination } from './destinations/meta/meta.destination';
@@ -13,6 +15,8 @@ export interface DispatcherDeps {
   transport: Transport;
   logger: Logger;
   lifecycle: Lifecycle;
+  /** Replaces the platform adapters (tests). */
+  adapters?: Map<Platform, DestinationAdapter>;
 }
 
 export interface RunningDispatcher {
@@ -20,16 +24,18 @@ export interface RunningDispatcher {
   destinations: DestinationRepository;
 }
 
+export function defaultAdapters(config: DispatcherConfig): Map<Platform, DestinationAdapter> {
+  const { metaGraphUrl, timeoutMs } = config.destinations;
+  return new Map<Platform, DestinationAdapter>([['meta', new MetaDestination({ graphUrl: metaGraphUrl, timeoutMs })]]);
+}
+
 /**
- * Wires the dispatcher and registers its shutdown stages in order: stop consuming (the running
- * batch finishes and its offsets are committed), close the dead-letter producer, then the ops
- * server. The process's main closes the shared clients afterwards.
+ * Wires the dispatcher: a consumer for new events, one for the retry tiers, and the small ops
+ * server. Shutdown stops both consumers (their running batches finish and commit), then the
+ * producer, the ops server and the change listener; the process's main closes shared clients.
  */
 export async function startDispatcher(config: DispatcherConfig, deps: DispatcherDeps): Promise<RunningDispatcher> {
   const { db, transport, logger, lifecycle } = deps;
-  const adapters = new Map<Platform, DestinationAdapter>([
-    ['meta', new MetaDestination({ graphUrl: config.destinations.metaGraphUrl, timeoutMs: config.destinations.timeoutMs })],
-  ]);
   const destinations = new DestinationRepository({ credentialsKey: config.credentialsKey, cacheTtlMs: 30_000 }, { db, logger });
   const changes = listenForChanges(config.databaseUrl, {
     onChange: (notice) => {
@@ -39,17 +45,26 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
     onError: (error) => logger.warn('change_listener_error', { error }),
   });
   await changes.ready;
+
   const producer = transport.createProducer();
   await producer.connect();
-  const consumer = transport.createConsumer(config.groupId);
-  const handler = new EventsConsumer({
-    destinations,
-    adapters,
-    deliveries: new DeliveryRepository(db),
-    deadLetter: { producer, topic: config.topics.deadLetter },
-    logger,
-  });
-  await consumer.run([config.topics.events], handler.handleBatch);
+  const dispatch = new DispatchService(
+    { tenantConcurrency: config.tenantConcurrency, retryJitter: 0.2 },
+    {
+      destinations,
+      adapters: deps.adapters ?? defaultAdapters(config),
+      deliveries: new DeliveryRepository(db),
+      producer,
+      topics: config.topics,
+      breaker: new CircuitBreaker({ failureThreshold: 3, openMs: 30_000 }),
+      logger,
+    },
+  );
+  const deadLetter = { producer, topic: config.topics.deadLetter };
+  const mainConsumer = transport.createConsumer(config.groupId);
+  const retryConsumer = transport.createConsumer(`${config.groupId}-retry`);
+  await mainConsumer.run([config.topics.events], new EventsConsumer({ dispatch, deadLetter, logger }).handleBatch);
+  await retryConsumer.run(config.topics.retries.map((t) => t.name), new RetryConsumer({ dispatch, deadLetter, logger }).handleBatch);
 
   const ops = await startOpsServer({
     port: config.http.port,
@@ -58,7 +73,9 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
     checks: { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined), bus: () => transport.ping() },
   });
 
-  lifecycle.add('dispatcher-consumer', () => consumer.stop());
+  lifecycle.add('dispatcher-consumers', async () => {
+    await Promise.all([mainConsumer.stop(), retryConsumer.stop()]);
+  });
   lifecycle.add('dispatcher-producer', () => producer.disconnect());
   lifecycle.add('dispatcher-ops', () => ops.close());
   lifecycle.add('dispatcher-change-listener', () => changes.close());

@@ -13,6 +13,7 @@ export const dispatcherEnvKeys = {
   META_GRAPH_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://graph.facebook.com/v25.0'),
   GA4_MP_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://www.google-analytics.com/mp/collect'),
   DESTINATION_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5_000),
+  DISPATCH_TENANT_CONCURRENCY: Joi.number().integer().min(1).max(256).default(8),
   CREDENTIALS_KEY: Joi.string()
     .pattern(/^[A-Za-z0-9+/=_-]{43,88}$/)
     .required()
@@ -33,6 +34,7 @@ export interface DispatcherEnv {
   META_GRAPH_URL: string;
   GA4_MP_URL: string;
   DESTINATION_TIMEOUT_MS: number;
+  DISPATCH_TENANT_CONCURRENCY: number;
   CREDENTIALS_KEY: string;
   LOG_LEVEL: LogLevel;
   SHUTDOWN_TIMEOUT_MS: number;
@@ -45,6 +47,7 @@ export interface DispatcherConfig {
   topics: Topics;
   partitions: number;
   groupId: string;
+  tenantConcurrency: number;
   destinations: { metaGraphUrl: string; ga4Url: string; timeoutMs: number };
   credentialsKey: string;
   logLevel: LogLevel;
@@ -59,6 +62,7 @@ export function toDispatcherConfig(env: DispatcherEnv): DispatcherConfig {
     topics: topicNames(env.KAFKA_TOPIC_PREFIX),
     partitions: env.KAFKA_PARTITIONS,
     groupId: env.DISPATCHER_GROUP_ID,
+    tenantConcurrency: env.DISPATCH_TENANT_CONCURRENCY,
     destinations: { metaGraphUrl: env.META_GRAPH_URL.replace(/\/$/, ''), ga4Url: env.GA4_MP_URL, timeoutMs: env.DESTINATION_TIMEOUT_MS },
     credentialsKey: env.CREDENTIALS_KEY,
     logLevel: env.LOG_LEVEL,

@@ -30,7 +30,7 @@ export class DestinationRepository {
     if (cached && cached.expiresAt > Date.now()) return cached.routing;
     const tenant = await this.deps.db.tenant.findUnique({
       where: { id: tenantId },
-      select: { consentPolicy: true, destinations: { where: { status: 'active' } } },
+      select: { consentPolicy: true, destinations: true },
     });
     const routing: TenantRouting = {
       consentPolicy: tenant?.consentPolicy ?? 'block',
@@ -40,6 +40,12 @@ export class DestinationRepository {
     return routing;
   }
 
+  /** The platform refused the credentials: park this destination until an operator renews them. */
+  async markNeedsCredentials(tenantId: string, platform: Platform): Promise<void> {
+    await this.deps.db.destination.updateMany({ where: { tenantId, platform }, data: { status: 'needs_credentials' } });
+    this.invalidate(tenantId);
+  }
+
   invalidate(tenantId?: string): void {
     if (tenantId) this.cache.delete(tenantId);
     else this.cache.clear();
@@ -47,13 +53,13 @@ export class DestinationRepository {
 
   private open(
     tenantId: string,
-    row: { platform: Platform; settings: unknown; credentialsEncrypted: string | null },
+    row: { platform: Platform; status: DestinationConfig['status']; settings: unknown; credentialsEncrypted: string | null },
   ): DestinationConfig[] {
     try {
       const credentials = row.credentialsEncrypted
         ? openDestinationCredentials(tenantId, row.platform, row.credentialsEncrypted, this.config.credentialsKey)
         : {};
-      return [{ tenantId, platform: row.platform, settings: (row.settings ?? {}) as Record<string, unknown>, credentials }];
+      return [{ tenantId, platform: row.platform, status: row.status, settings: (row.settings ?? {}) as Record<string, unknown>, credentials }];
     } catch (error) {
       this.deps.logger.error('destination_credentials_unreadable', { tenant_id: tenantId, destination: row.platform, error });
       return [];

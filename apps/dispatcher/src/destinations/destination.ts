@@ -6,6 +6,8 @@ export type Platform = 'meta' | 'ga4';
 export interface DestinationConfig {
   tenantId: string;
   platform: Platform;
+  /** `needs_credentials` after the platform refused the token: events are parked, not sent. */
+  status: 'active' | 'needs_credentials';
   settings: Record<string, unknown>;
   credentials: Record<string, unknown>;
 }
@@ -30,5 +32,7 @@ export type SendOutcome =
 export interface DestinationAdapter {
   readonly platform: Platform;
   readonly maxBatchSize: number;
+  /** How long after the event the platform still accepts it; retries stop before that. */
+  readonly retryHorizonSeconds: number;
   send(events: StoredEvent[], config: DestinationConfig): Promise<SendOutcome[]>;
 }

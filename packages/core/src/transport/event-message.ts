@@ -15,10 +15,10 @@ interface Envelope {
   event: StoredEvent;
 }
 
-/** Keyed by tenant so one tenant's events keep their order on one partition. */
-export function encodeEventMessage(event: StoredEvent, headers: MessageHeaders = {}): OutgoingMessage {
+/** Keyed by tenant by default, so one tenant's events keep their order on one partition. */
+export function encodeEventMessage(event: StoredEvent, headers: MessageHeaders = {}, key = event.tenantId): OutgoingMessage {
   const envelope: Envelope = { v: VERSION, event };
-  return { key: event.tenantId, value: JSON.stringify(envelope), headers };
+  return { key, value: JSON.stringify(envelope), headers };
 }
 
 export function decodeEventMessage(message: Pick<IncomingMessage, 'value'>): StoredEvent {

@@ -12,10 +12,19 @@ export interface DeliveryRecord {
   statusCode: number | null;
   error: string | null;
   nextAttemptAt: Date | null;
+  /** Whether this outcome came from a call to the platform (counts as an attempt). */
+  attempted: boolean;
 }
 
 /** Statuses after which a redelivered message must not cause another send. */
 const SETTLED: DeliveryStatus[] = ['sent', 'failed', 'dead', 'blocked_consent', 'parked'];
+/** Settled statuses an operator may ask to send again (replay). */
+const REPLAYABLE: DeliveryStatus[] = ['dead', 'parked'];
+
+export function blocksSend(status: DeliveryStatus | undefined, replay: boolean): boolean {
+  if (!status || !SETTLED.includes(status)) return false;
+  return !(replay && REPLAYABLE.includes(status));
+}
 
 /**
  * The (event, destination) row is the idempotency record of the dispatcher: Kafka delivers at
@@ -24,15 +33,16 @@ const SETTLED: DeliveryStatus[] = ['sent', 'failed', 'dead', 'blocked_consent', 
 export class DeliveryRepository {
   constructor(private readonly db: PrismaClient) {}
 
-  async settledEventPks(eventPks: string[], destination: Platform): Promise<Set<string>> {
-    if (eventPks.length === 0) return new Set();
+  /** The settled status of each event that has one at this destination. */
+  async settledStatuses(eventPks: string[], destination: Platform): Promise<Map<string, DeliveryStatus>> {
+    if (eventPks.length === 0) return new Map();
     const rows = await this.guard(() =>
       this.db.delivery.findMany({
         where: { eventPk: { in: eventPks.map(BigInt) }, destination, status: { in: SETTLED } },
-        select: { eventPk: true },
+        select: { eventPk: true, status: true },
       }),
     );
-    return new Set(rows.map((row) => row.eventPk.toString()));
+    return new Map(rows.map((row) => [row.eventPk.toString(), row.status as DeliveryStatus]));
   }
 
   /** One multi-row upsert per call: each outcome lands durably before its offset is resolved. */
@@ -42,13 +52,13 @@ export class DeliveryRepository {
     await this.guard(
       () => this.db.$executeRaw`
       INSERT INTO deliveries (event_pk, tenant_id, destination, status, attempts, last_status_code, last_error, next_attempt_at, sent_at)
-      SELECT e, t, d::platform, s::delivery_status, 1, c, m, n, CASE WHEN s = 'sent' THEN now() END
+      SELECT e, t, d::platform, s::delivery_status, CASE WHEN a THEN 1 ELSE 0 END, c, m, n, CASE WHEN s = 'sent' THEN now() END
       FROM unnest(${column((r) => r.eventPk)}::bigint[], ${column((r) => r.tenantId)}::uuid[], ${column((r) => r.destination)}::text[],
                   ${column((r) => r.status)}::text[], ${column((r) => r.statusCode)}::int[], ${column((r) => r.error)}::text[],
-                  ${column((r) => r.nextAttemptAt)}::timestamptz[]) AS x(e, t, d, s, c, m, n)
+                  ${column((r) => r.nextAttemptAt)}::timestamptz[], ${column((r) => r.attempted)}::boolean[]) AS x(e, t, d, s, c, m, n, a)
       ON CONFLICT (event_pk, destination) DO UPDATE SET
         status = EXCLUDED.status,
-        attempts = deliveries.attempts + 1,
+        attempts = deliveries.attempts + EXCLUDED.attempts,
         last_status_code = EXCLUDED.last_status_code,
         last_error = EXCLUDED.last_error,
         next_attempt_at = EXCLUDED.next_attempt_at,
