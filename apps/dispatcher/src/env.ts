@@ -8,6 +8,7 @@ export const dispatcherEnvKeys = {
   KAFKA_BROKERS: envFields.kafkaBrokers,
   KAFKA_CLIENT_ID: envFields.kafkaClientId('dispatcher'),
   KAFKA_TOPIC_PREFIX: envFields.topicPrefix,
+  KAFKA_RETRY_DELAYS_MS: envFields.retryDelaysMs,
   KAFKA_PARTITIONS: Joi.number().integer().min(1).max(1000).default(6),
   DISPATCHER_GROUP_ID: Joi.string().max(128).default('dispatcher'),
   META_GRAPH_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://graph.facebook.com/v25.0'),
@@ -29,6 +30,7 @@ export interface DispatcherEnv {
   KAFKA_BROKERS?: string[];
   KAFKA_CLIENT_ID: string;
   KAFKA_TOPIC_PREFIX: string;
+  KAFKA_RETRY_DELAYS_MS: number[];
   KAFKA_PARTITIONS: number;
   DISPATCHER_GROUP_ID: string;
   META_GRAPH_URL: string;
@@ -59,7 +61,7 @@ export function toDispatcherConfig(env: DispatcherEnv): DispatcherConfig {
     http: { port: env.DISPATCHER_PORT, host: env.HOST },
     databaseUrl: env.DATABASE_URL,
     kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID } : null,
-    topics: topicNames(env.KAFKA_TOPIC_PREFIX),
+    topics: topicNames(env.KAFKA_TOPIC_PREFIX, env.KAFKA_RETRY_DELAYS_MS),
     partitions: env.KAFKA_PARTITIONS,
     groupId: env.DISPATCHER_GROUP_ID,
     tenantConcurrency: env.DISPATCH_TENANT_CONCURRENCY,

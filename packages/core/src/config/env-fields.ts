@@ -32,5 +32,14 @@ export const envFields = {
     .default('')
     .messages({ 'string.pattern.base': 'may only contain letters, digits, ".", "_" and "-"' }),
 
+  /** Delays of the retry tier topics, shortest first; every app must use the same list. */
+  retryDelaysMs: Joi.string()
+    .default('30000,120000,600000,3600000,21600000')
+    .custom((value: string, helpers) => {
+      const delays = value.split(',').map((d) => Number(d.trim()));
+      const ok = delays.length > 0 && delays.every((d, i) => Number.isInteger(d) && d >= 10 && (i === 0 || d > delays[i - 1]!));
+      return ok ? delays : helpers.message({ custom: 'must be increasing whole milliseconds, comma-separated' });
+    }),
+
   shutdownTimeoutMs: Joi.number().integer().min(100).max(600_000).default(15_000),
 };

@@ -5,13 +5,7 @@ import type { TopicSpec } from './transport';
  * order and a consumer can pause a partition until its head is due without any later message
  * being due earlier (no head-of-line inversion, no sleeping in the consumer).
  */
-export const RETRY_TIERS = [
-  { label: '30s', delayMs: 30_000 },
-  { label: '2m', delayMs: 2 * 60_000 },
-  { label: '10m', delayMs: 10 * 60_000 },
-  { label: '1h', delayMs: 60 * 60_000 },
-  { label: '6h', delayMs: 6 * 60 * 60_000 },
-] as const;
+export const DEFAULT_RETRY_DELAYS_MS = [30_000, 2 * 60_000, 10 * 60_000, 60 * 60_000, 6 * 60 * 60_000];
 
 export interface RetryTopic {
   name: string;
@@ -28,12 +22,19 @@ export interface Topics {
 }
 
 /** A prefix lets several environments (or test files) share one cluster without colliding. */
-export function topicNames(prefix = '', tiers: ReadonlyArray<{ label: string; delayMs: number }> = RETRY_TIERS): Topics {
+export function topicNames(prefix = '', retryDelaysMs: readonly number[] = DEFAULT_RETRY_DELAYS_MS): Topics {
   return {
     events: `${prefix}events.ingested`,
-    retries: tiers.map((tier) => ({ name: `${prefix}events.retry.${tier.label}`, delayMs: tier.delayMs })),
+    retries: retryDelaysMs.map((delayMs) => ({ name: `${prefix}events.retry.${delayLabel(delayMs)}`, delayMs })),
     deadLetter: `${prefix}events.dead-letter`,
   };
+}
+
+/** 30000 → "30s", 7200000 → "2h": the delay is part of the topic name, for operators. */
+function delayLabel(ms: number): string {
+  const units: Array<[number, string]> = [[3_600_000, 'h'], [60_000, 'm'], [1_000, 's']];
+  for (const [size, unit] of units) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
 }
 
 export function topicSpecs(topics: Topics, partitions: number): TopicSpec[] {
