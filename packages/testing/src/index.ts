@@ -4,3 +4,4 @@ export * from './fakes/fake-meta-graph';
 export * from './wait-until';
 export * from './fixtures';
 export * from './spawn-app';
+export * from './events';

@@ -25,6 +25,8 @@ export class FakeMetaGraph {
   readonly rejected: Array<{ status: number; body: unknown }> = [];
   private readonly tokens = new Map<string, string>();
   private readonly script: ScriptedReply[] = [];
+  private readonly pixelScripts = new Map<string, ScriptedReply[]>();
+  private readonly pixelDelays = new Map<string, number>();
   private readonly waiters: Array<() => void> = [];
   private server: Server | undefined;
   baseUrl = '';
@@ -39,6 +41,23 @@ export class FakeMetaGraph {
   replyNext(...replies: ScriptedReply[]): this {
     this.script.push(...replies);
     return this;
+  }
+
+  /** Like replyNext, for requests to one pixel only. */
+  replyNextFor(pixelId: string, ...replies: ScriptedReply[]): this {
+    this.pixelScripts.set(pixelId, [...(this.pixelScripts.get(pixelId) ?? []), ...replies]);
+    return this;
+  }
+
+  /** Answers this pixel's requests only after `ms` (a slow or hanging endpoint). */
+  delayFor(pixelId: string, ms: number): this {
+    this.pixelDelays.set(pixelId, ms);
+    return this;
+  }
+
+  /** Events as Meta would count them: deduplicated on (pixel, event_name, event_id). */
+  uniqueEvents(): Set<string> {
+    return new Set(this.eventsReceived().map((e) => `${e.pixelId}|${String(e['event_name'])}|${String(e['event_id'])}`));
   }
 
   eventsReceived(): Array<Record<string, unknown> & { pixelId: string }> {
@@ -82,9 +101,11 @@ export class FakeMetaGraph {
 
   private async handle(req: IncomingMessage): Promise<ScriptedReply> {
     const raw = await readBody(req);
-    const scripted = this.script.shift();
-    if (scripted) return this.reject(scripted);
     const match = /^\/v\d+\.\d+\/(\d+)\/events(?:\?(.*))?$/.exec(req.url ?? '');
+    const delay = match ? this.pixelDelays.get(match[1]!) : undefined;
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay).unref());
+    const scripted = (match ? this.pixelScripts.get(match[1]!)?.shift() : undefined) ?? this.script.shift();
+    if (scripted) return this.reject(scripted);
     if (req.method !== 'POST' || !match) return this.reject(graphError(400, 100, 'Unsupported request: unknown path or method'));
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return this.reject(graphError(400, 100, 'Expected a JSON body'));
     let body: Record<string, unknown>;

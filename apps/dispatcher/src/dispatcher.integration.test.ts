@@ -1,0 +1,166 @@
+import { PassThrough } from 'node:stream';
+import { KafkaTransport, Lifecycle, createLogger, encodeEventMessage, topicSpecs, type StoredEvent } from '@attribution/core';
+import { createDbClient, sealDestinationCredentials, type PrismaClient } from '@attribution/db';
+import {
+  FakeMetaGraph,
+  TEST_CREDENTIALS_KEY,
+  createTestDatabase,
+  graphError,
+  insertStoredEvents,
+  seedTenant,
+  uniqueTopicPrefix,
+  waitUntil,
+  type TestDatabase,
+} from '@attribution/testing';
+import { replayDeliveries } from './delivery/replay.service';
+import { startDispatcher } from './dispatcher.service';
+import { loadDispatcherConfig, type DispatcherConfig } from './env';
+
+/** The dispatcher over real Kafka and PostgreSQL, against a strict fake Graph API. */
+describe('dispatcher (real Kafka and PostgreSQL)', () => {
+  let database: TestDatabase;
+  let db: PrismaClient;
+  let transport: KafkaTransport;
+  let lifecycle: Lifecycle;
+  let config: DispatcherConfig;
+  let logs = '';
+  const meta = new FakeMetaGraph();
+  const producer = () => transport.createProducer();
+
+  beforeAll(async () => {
+    database = await createTestDatabase(process.env.TEST_PG_ADMIN_URL);
+    db = createDbClient(database.url);
+    await meta.start();
+    config = loadDispatcherConfig({
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: process.env.TEST_KAFKA_BROKERS,
+      KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(),
+      KAFKA_PARTITIONS: '2',
+      KAFKA_RETRY_DELAYS_MS: '200,400',
+      META_GRAPH_URL: meta.baseUrl,
+      DESTINATION_TIMEOUT_MS: '500',
+      CREDENTIALS_KEY: TEST_CREDENTIALS_KEY,
+      DISPATCHER_PORT: '0',
+      HOST: '127.0.0.1',
+    });
+    transport = new KafkaTransport({ brokers: config.kafka!.brokers, clientId: 'dispatcher-test' });
+    await transport.ensureTopics(topicSpecs(config.topics, config.partitions));
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+    const logger = createLogger({ service: 'worker', stream });
+    lifecycle = new Lifecycle({ logger, timeoutMs: 10_000 });
+    await startDispatcher(config, { db, transport, logger, lifecycle });
+  });
+
+  afterAll(async () => {
+    expect(await lifecycle.shutdown('test')).toBe(0);
+    await transport.close();
+    await db.$disconnect();
+    await meta.stop();
+    await database.drop();
+  });
+
+  async function publish(events: StoredEvent[]): Promise<void> {
+    const p = producer();
+    await p.connect();
+    await p.send(config.topics.events, events.map((e) => encodeEventMessage(e)));
+    await p.disconnect();
+  }
+
+  const statusOf = async (event: StoredEvent) =>
+    (await db.delivery.findUnique({ where: { eventPk_destination: { eventPk: BigInt(event.id), destination: 'meta' } } }))?.status;
+  const waitForStatus = (events: StoredEvent[], status: string) =>
+    waitUntil(async () => (await Promise.all(events.map(statusOf))).every((s) => s === status), `${events.length} deliveries to be ${status}`);
+
+  async function tenantWithMeta(pixelId: string, token = `EAA${pixelId}`) {
+    const created = await seedTenant(db, { meta: { pixelId, accessToken: token } });
+    meta.allow(pixelId, token);
+    return created;
+  }
+
+  it('never sends an event whose consent is denied, and records why', async () => {
+    const { tenant } = await tenantWithMeta('1001');
+    const [denied] = await insertStoredEvents(db, tenant.id, 1, { consent: { ad_storage: 'granted', ad_user_data: 'denied' } });
+    await publish([denied!]);
+    await waitForStatus([denied!], 'blocked_consent');
+    expect(meta.eventsReceived().filter((e) => e.pixelId === '1001')).toHaveLength(0);
+    expect(logs).toContain('"event":"consent_blocked"');
+  });
+
+  it('retries 429 and 5xx through the retry tiers, then delivers exactly once', async () => {
+    const { tenant } = await tenantWithMeta('1002');
+    meta.replyNextFor('1002', graphError(429, 4, 'Application request limit reached'), { status: 503, body: 'upstream unavailable' });
+    const events = await insertStoredEvents(db, tenant.id, 3);
+    await publish(events);
+    await waitForStatus(events, 'sent');
+    const rows = await db.delivery.findMany({ where: { tenantId: tenant.id } });
+    expect(rows.every((r) => r.attempts === 3 && r.lastStatusCode === 200)).toBe(true);
+    expect(meta.eventsReceived().filter((e) => e.pixelId === '1002')).toHaveLength(3);
+  });
+
+  it('records a permanent refusal with the platform message and delivers the rest of the batch', async () => {
+    const { tenant } = await tenantWithMeta('1003');
+    meta.replyNextFor('1003', graphError(400, 100, 'Invalid parameter: custom_data.value'));
+    const [bad] = await insertStoredEvents(db, tenant.id, 1);
+    await publish([bad!]);
+    await waitForStatus([bad!], 'failed');
+    const row = await db.delivery.findFirstOrThrow({ where: { eventPk: BigInt(bad!.id) } });
+    expect(row.lastError).toBe('code 100: Invalid parameter: custom_data.value');
+    expect(row.lastStatusCode).toBe(400);
+  });
+
+  it('parks events refused for credentials, logs auth_error without the token, and replays them after renewal', async () => {
+    const { tenant } = await tenantWithMeta('1004', 'EAAold');
+    meta.allow('1004', 'EAArenewed'); // the old token is no longer valid at "Meta"
+    const first = await insertStoredEvents(db, tenant.id, 2);
+    await publish(first);
+    await waitForStatus(first, 'parked');
+    await waitUntil(async () => (await db.destination.findFirst({ where: { tenantId: tenant.id } }))?.status === 'needs_credentials', 'the destination to need credentials');
+    const later = await insertStoredEvents(db, tenant.id, 1);
+    await publish(later);
+    await waitForStatus(later, 'parked'); // parked without another refused call
+    const authLine = logs.split('\n').find((l) => l.includes('"event":"auth_error"'));
+    expect(authLine).toContain(tenant.id);
+    expect(logs).not.toContain('EAAold');
+
+    await db.destination.updateMany({
+      where: { tenantId: tenant.id },
+      data: { status: 'active', credentialsEncrypted: sealDestinationCredentials(tenant.id, 'meta', { access_token: 'EAArenewed' }, TEST_CREDENTIALS_KEY) },
+    });
+    const p = producer();
+    await p.connect();
+    const { replayed } = await replayDeliveries({ db, producer: p, topics: config.topics }, { tenantId: tenant.id, statuses: ['parked'] });
+    await p.disconnect();
+    expect(replayed).toBe(3);
+    await waitForStatus([...first, ...later], 'sent');
+    expect(meta.eventsReceived().filter((e) => e.pixelId === '1004')).toHaveLength(3);
+  });
+
+  it('declares a delivery dead past the platform horizon and dead-letters it', async () => {
+    const { tenant } = await tenantWithMeta('1005');
+    meta.replyNextFor('1005', { status: 500, body: {} }, { status: 500, body: {} }, { status: 500, body: {} });
+    // Six days and 23 hours old: inside Meta's 7 days, but the first retry falls past our horizon.
+    const [old] = await insertStoredEvents(db, tenant.id, 1, { eventTime: new Date(Date.now() - (7 * 24 - 1) * 3600_000 + 100) });
+    await publish([old!]);
+    await waitForStatus([old!], 'dead');
+    const row = await db.delivery.findFirstOrThrow({ where: { eventPk: BigInt(old!.id) } });
+    expect(row.lastError).toMatch(/^retry horizon reached \(167 h after the event\); last error: /);
+  });
+
+  it("keeps delivering one tenant's events while another tenant's endpoint hangs", async () => {
+    const healthy = await tenantWithMeta('1006');
+    const broken = await tenantWithMeta('1007');
+    meta.delayFor('1007', 5_000);
+    const started = Date.now();
+    for (let round = 0; round < 4; round += 1) {
+      const mixed = [...(await insertStoredEvents(db, healthy.tenant.id, 2)), ...(await insertStoredEvents(db, broken.tenant.id, 2))];
+      await publish(mixed);
+    }
+    await waitUntil(async () => (await db.delivery.count({ where: { tenantId: healthy.tenant.id, status: 'sent' } })) === 8, 'the healthy tenant to be served');
+    // Four rounds against a 500 ms timeout would take 2 s if every round waited for the hang;
+    // the circuit opens after three failures and the rest go straight to the retry tiers.
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(await db.delivery.count({ where: { tenantId: broken.tenant.id, status: { in: ['retrying', 'dead'] } } })).toBeGreaterThan(0);
+    meta.delayFor('1007', 0);
+  });
+});
