@@ -10,7 +10,8 @@ export const dispatcherEnvKeys = {
   KAFKA_TOPIC_PREFIX: envFields.topicPrefix,
   KAFKA_RETRY_DELAYS_MS: envFields.retryDelaysMs,
   KAFKA_PARTITIONS: Joi.number().integer().min(1).max(1000).default(6),
-  DISPATCHER_GROUP_ID: Joi.string().max(128).default('dispatcher'),
+  /** Defaults to `<KAFKA_TOPIC_PREFIX>dispatcher`: environments sharing a cluster never share a group. */
+  DISPATCHER_GROUP_ID: Joi.string().max(128),
   META_GRAPH_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://graph.facebook.com/v25.0'),
   GA4_MP_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://www.google-analytics.com/mp/collect'),
   DESTINATION_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5_000),
@@ -32,7 +33,7 @@ export interface DispatcherEnv {
   KAFKA_TOPIC_PREFIX: string;
   KAFKA_RETRY_DELAYS_MS: number[];
   KAFKA_PARTITIONS: number;
-  DISPATCHER_GROUP_ID: string;
+  DISPATCHER_GROUP_ID?: string;
   META_GRAPH_URL: string;
   GA4_MP_URL: string;
   DESTINATION_TIMEOUT_MS: number;
@@ -63,7 +64,7 @@ export function toDispatcherConfig(env: DispatcherEnv): DispatcherConfig {
     kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID } : null,
     topics: topicNames(env.KAFKA_TOPIC_PREFIX, env.KAFKA_RETRY_DELAYS_MS),
     partitions: env.KAFKA_PARTITIONS,
-    groupId: env.DISPATCHER_GROUP_ID,
+    groupId: env.DISPATCHER_GROUP_ID ?? `${env.KAFKA_TOPIC_PREFIX}dispatcher`,
     tenantConcurrency: env.DISPATCH_TENANT_CONCURRENCY,
     destinations: { metaGraphUrl: env.META_GRAPH_URL.replace(/\/$/, ''), ga4Url: env.GA4_MP_URL, timeoutMs: env.DESTINATION_TIMEOUT_MS },
     credentialsKey: env.CREDENTIALS_KEY,

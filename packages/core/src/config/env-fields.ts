@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { DEFAULT_RETRY_DELAYS_MS } from '../transport/topics';
 
 /** Shared variable definitions, so every app spells and validates them the same way. */
 
@@ -34,7 +35,8 @@ export const envFields = {
 
   /** Delays of the retry tier topics, shortest first; every app must use the same list. */
   retryDelaysMs: Joi.string()
-    .default('30000,120000,600000,3600000,21600000')
+    // Joi does not run custom rules on defaults, so the default is already the parsed list.
+    .default(() => [...DEFAULT_RETRY_DELAYS_MS])
     .custom((value: string, helpers) => {
       const delays = value.split(',').map((d) => Number(d.trim()));
       const ok = delays.length > 0 && delays.every((d, i) => Number.isInteger(d) && d >= 10 && (i === 0 || d > delays[i - 1]!));

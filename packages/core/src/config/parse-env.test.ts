@@ -8,6 +8,7 @@ const schema = Joi.object({
   DATABASE_URL: envFields.databaseUrl,
   KAFKA_BROKERS: envFields.kafkaBrokers,
   TOPIC_PREFIX: envFields.topicPrefix,
+  RETRY_DELAYS: envFields.retryDelaysMs,
 });
 
 describe('parseEnv', () => {
@@ -16,7 +17,9 @@ describe('parseEnv', () => {
       PORT: 8080,
       KAFKA_BROKERS: ['a:9092', 'b.example:19092'],
       TOPIC_PREFIX: '',
+      RETRY_DELAYS: [30_000, 120_000, 600_000, 3_600_000, 21_600_000],
     });
+    expect(parseEnv(schema, { RETRY_DELAYS: '100, 250' })).toMatchObject({ RETRY_DELAYS: [100, 250] });
   });
 
   it('lists every bad variable at once, by name, without echoing values', () => {
