@@ -61,8 +61,8 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
     },
   );
   const deadLetter = { producer, topic: config.topics.deadLetter };
-  const mainConsumer = transport.createConsumer(config.groupId);
-  const retryConsumer = transport.createConsumer(`${config.groupId}-retry`);
+  const mainConsumer = transport.createConsumer(config.groupId, config.consumer);
+  const retryConsumer = transport.createConsumer(`${config.groupId}-retry`, config.consumer);
   await mainConsumer.run([config.topics.events], new EventsConsumer({ dispatch, deadLetter, logger }).handleBatch);
   await retryConsumer.run(config.topics.retries.map((t) => t.name), new RetryConsumer({ dispatch, deadLetter, logger }).handleBatch);
 

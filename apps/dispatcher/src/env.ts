@@ -16,6 +16,8 @@ export const dispatcherEnvKeys = {
   GA4_MP_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://www.google-analytics.com/mp/collect'),
   DESTINATION_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5_000),
   DISPATCH_TENANT_CONCURRENCY: Joi.number().integer().min(1).max(256).default(8),
+  DISPATCH_LINGER_MS: Joi.number().integer().min(0).max(5_000).default(100),
+  DISPATCH_PARTITIONS_CONCURRENTLY: Joi.number().integer().min(1).max(64).default(3),
   CREDENTIALS_KEY: Joi.string()
     .pattern(/^[A-Za-z0-9+/=_-]{43,88}$/)
     .required()
@@ -38,6 +40,8 @@ export interface DispatcherEnv {
   GA4_MP_URL: string;
   DESTINATION_TIMEOUT_MS: number;
   DISPATCH_TENANT_CONCURRENCY: number;
+  DISPATCH_LINGER_MS: number;
+  DISPATCH_PARTITIONS_CONCURRENTLY: number;
   CREDENTIALS_KEY: string;
   LOG_LEVEL: LogLevel;
   SHUTDOWN_TIMEOUT_MS: number;
@@ -51,6 +55,7 @@ export interface DispatcherConfig {
   partitions: number;
   groupId: string;
   tenantConcurrency: number;
+  consumer: { lingerMs: number; partitionsConcurrently: number };
   destinations: { metaGraphUrl: string; ga4Url: string; timeoutMs: number };
   credentialsKey: string;
   logLevel: LogLevel;
@@ -66,6 +71,7 @@ export function toDispatcherConfig(env: DispatcherEnv): DispatcherConfig {
     partitions: env.KAFKA_PARTITIONS,
     groupId: env.DISPATCHER_GROUP_ID ?? `${env.KAFKA_TOPIC_PREFIX}dispatcher`,
     tenantConcurrency: env.DISPATCH_TENANT_CONCURRENCY,
+    consumer: { lingerMs: env.DISPATCH_LINGER_MS, partitionsConcurrently: env.DISPATCH_PARTITIONS_CONCURRENTLY },
     destinations: { metaGraphUrl: env.META_GRAPH_URL.replace(/\/$/, ''), ga4Url: env.GA4_MP_URL, timeoutMs: env.DESTINATION_TIMEOUT_MS },
     credentialsKey: env.CREDENTIALS_KEY,
     logLevel: env.LOG_LEVEL,

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type {
   BatchHandler,
   Consumer,
+  ConsumerOptions,
   IncomingMessage,
   OutgoingMessage,
   Producer,
@@ -46,7 +47,7 @@ export class InProcessTransport implements Transport {
     };
   }
 
-  createConsumer(_groupId: string): Consumer {
+  createConsumer(_groupId: string, _options?: ConsumerOptions): Consumer {
     return new InProcessConsumer(this.topics, this.appended);
   }
 

@@ -1,6 +1,6 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer as KafkaConsumer, type IHeaders } from 'kafkajs';
 import { DependencyUnavailableError } from '../errors/app-error';
-import type { BatchHandler, Consumer, MessageHeaders, Producer, TopicSpec, Transport } from './transport';
+import type { BatchHandler, Consumer, ConsumerOptions, MessageHeaders, Producer, TopicSpec, Transport } from './transport';
 
 export interface KafkaTransportConfig {
   brokers: string[];
@@ -62,8 +62,17 @@ export class KafkaTransport implements Transport {
     };
   }
 
-  createConsumer(groupId: string): Consumer {
-    return new KafkaBatchConsumer(this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000, retry: { retries: 10 } }));
+  createConsumer(groupId: string, options: ConsumerOptions = {}): Consumer {
+    const lingerMs = options.lingerMs ?? 100;
+    const consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      // The broker answers a fetch once it has minBytes or lingerMs has passed.
+      minBytes: lingerMs > 0 ? 64 * 1024 : 1,
+      maxWaitTimeInMs: Math.max(lingerMs, 10),
+      retry: { retries: 10 },
+    });
+    return new KafkaBatchConsumer(consumer, options.partitionsConcurrently ?? 1);
   }
 
   async ping(): Promise<void> {
@@ -92,13 +101,17 @@ export class KafkaTransport implements Transport {
 }
 
 class KafkaBatchConsumer implements Consumer {
-  constructor(private readonly consumer: KafkaConsumer) {}
+  constructor(
+    private readonly consumer: KafkaConsumer,
+    private readonly partitionsConcurrently: number,
+  ) {}
 
   async run(topics: string[], handler: BatchHandler): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.partitionsConcurrently,
       autoCommit: true,
       autoCommitInterval: 1_000,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause, commitOffsetsIfNecessary }) => {

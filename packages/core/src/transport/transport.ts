@@ -54,6 +54,16 @@ export interface Consumer {
   stop(): Promise<void>;
 }
 
+export interface ConsumerOptions {
+  /**
+   * How long the broker may hold a fetch to gather more messages (the batching linger): bigger
+   * batches per destination under load, at most this much added latency when idle.
+   */
+  lingerMs?: number;
+  /** Partitions handled at once by one consumer (each still in order). */
+  partitionsConcurrently?: number;
+}
+
 export interface TopicSpec {
   name: string;
   partitions: number;
@@ -63,7 +73,7 @@ export interface Transport {
   readonly kind: 'kafka' | 'in-process';
   ensureTopics(topics: TopicSpec[]): Promise<void>;
   createProducer(): Producer;
-  createConsumer(groupId: string): Consumer;
+  createConsumer(groupId: string, options?: ConsumerOptions): Consumer;
   /** Reachability probe for readiness endpoints. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '@attribution/core';
-import { mapToGa4 } from './ga4.mapper';
+import { mapToGa4, type Ga4ConsentGrants } from './ga4.mapper';
 import { GA4_MAX_BODY_BYTES, GA4_MAX_EVENTS_PER_REQUEST, type Ga4Envelope, type Ga4Event, type Ga4Request } from './ga4.schema';
 
 export interface PlannedGa4Request {
@@ -21,11 +21,15 @@ export interface Ga4Plan {
  * requests. Each request also stays within 25 events and under 130 kB; an event that alone
  * would exceed the size limit is rejected. Pure.
  */
-export function planGa4Requests(events: StoredEvent[], nowSeconds: number): Ga4Plan {
+export function planGa4Requests(
+  events: StoredEvent[],
+  nowSeconds: number,
+  grantsFor: (event: StoredEvent) => Ga4ConsentGrants | undefined = () => undefined,
+): Ga4Plan {
   const rejected: Ga4Plan['rejected'] = [];
   const groups = new Map<string, { envelope: Ga4Envelope; events: Array<{ pk: string; event: Ga4Event }> }>();
   for (const stored of events) {
-    const mapped = mapToGa4(stored, nowSeconds);
+    const mapped = mapToGa4(stored, nowSeconds, grantsFor(stored));
     if (!mapped.ok) {
       rejected.push({ eventPk: stored.id, reason: mapped.reason });
       continue;

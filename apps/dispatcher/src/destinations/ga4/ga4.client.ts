@@ -101,8 +101,10 @@ export async function validateGa4Request(
   }
 }
 
+/** By name, not instanceof: the DOMException from AbortSignal.timeout may come from another realm. */
 function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 function redact(text: string, secret: string): string {

@@ -2,6 +2,7 @@ import type { StoredEvent } from '@attribution/core';
 import type { DestinationAdapter, DestinationConfig, SendOutcome } from '../destination';
 import { planGa4Requests, type PlannedGa4Request } from './ga4.batch';
 import { postGa4Events } from './ga4.client';
+import type { Ga4ConsentGrants } from './ga4.mapper';
 import { GA4_MAX_EVENTS_PER_REQUEST, GA4_MAX_EVENT_AGE_SECONDS, MEASUREMENT_ID_PATTERN } from './ga4.schema';
 
 export interface Ga4DestinationConfig {
@@ -25,7 +26,12 @@ export class Ga4Destination implements DestinationAdapter {
 
   constructor(
     private readonly config: Ga4DestinationConfig,
-    private readonly deps: { fetch?: typeof fetch; now?: () => number } = {},
+    private readonly deps: {
+      fetch?: typeof fetch;
+      now?: () => number;
+      /** The dispatcher's consent decision per event, if it has one; else the event's Consent Mode values are used. */
+      consentGrants?: (event: StoredEvent) => Ga4ConsentGrants | undefined;
+    } = {},
   ) {}
 
   async send(events: StoredEvent[], destination: DestinationConfig): Promise<SendOutcome[]> {
@@ -36,7 +42,7 @@ export class Ga4Destination implements DestinationAdapter {
       return events.map((e) => ({ eventPk: e.id, kind: 'auth', statusCode: null, reason: 'destination has no valid measurement_id (G-…) or api_secret' }));
     }
     const nowSeconds = Math.floor((this.deps.now ?? Date.now)() / 1000);
-    const plan = planGa4Requests(events, nowSeconds);
+    const plan = planGa4Requests(events, nowSeconds, this.deps.consentGrants);
     const byPk = new Map<string, SendOutcome>();
     for (const { eventPk, reason } of plan.rejected) byPk.set(eventPk, { eventPk, kind: 'rejected', statusCode: null, reason });
 

@@ -27,6 +27,15 @@ import {
 export type Ga4Mapping = { ok: true; envelope: Ga4Envelope; event: Ga4Event } | { ok: false; reason: string };
 
 /**
+ * The dispatcher's consent decision for this event at GA4 (Consent Mode ANDed with TCF), when the
+ * caller has one. Without it the mapper reads the event's own Consent Mode values.
+ */
+export interface Ga4ConsentGrants {
+  adUserData: boolean;
+  adPersonalization: boolean;
+}
+
+/**
  * Meta-style standard event names (what the ingest API documents) to GA4 recommended events.
  * PageView has no entry: `page_view` is reserved for the Measurement Protocol.
  */
@@ -58,7 +67,7 @@ const DEFAULT_ENGAGEMENT_MSEC = 1;
  * The MP answers 2xx even for malformed payloads (reference, "Response codes"), so everything
  * it would silently drop is checked or dropped here: names, limits, value types, user_data shape.
  */
-export function mapToGa4(event: StoredEvent, nowSeconds: number): Ga4Mapping {
+export function mapToGa4(event: StoredEvent, nowSeconds: number, grants?: Ga4ConsentGrants): Ga4Mapping {
   if (event.eventTime < nowSeconds - (GA4_MAX_EVENT_AGE_SECONDS - GA4_AGE_SAFETY_MARGIN_SECONDS)) {
     return { ok: false, reason: 'event_time is older than 72 hours (GA4 Measurement Protocol limit)' };
   }
@@ -66,7 +75,7 @@ export function mapToGa4(event: StoredEvent, nowSeconds: number): Ga4Mapping {
   if (!name.ok) return name;
 
   const envelope: Ga4Envelope = { client_id: ga4ClientId(event) };
-  const consent = ga4Consent(event);
+  const consent = grants ? grantsToConsent(grants) : ga4Consent(event);
   const userData = consent?.ad_user_data === 'GRANTED' ? ga4UserData(event.userData.google) : undefined;
   const userId = userData ? ga4UserId(event) : undefined;
   // user_id "must be present whenever user_data is provided": no stable non-PII id, no user_data.
@@ -138,6 +147,10 @@ export function ga4Consent(event: StoredEvent): Ga4Consent | undefined {
   if (adUserData) consent.ad_user_data = adUserData === 'granted' ? 'GRANTED' : 'DENIED';
   if (adPersonalization) consent.ad_personalization = adPersonalization === 'granted' ? 'GRANTED' : 'DENIED';
   return Object.keys(consent).length > 0 ? consent : undefined;
+}
+
+function grantsToConsent(grants: Ga4ConsentGrants): Ga4Consent {
+  return { ad_user_data: grants.adUserData ? 'GRANTED' : 'DENIED', ad_personalization: grants.adPersonalization ? 'GRANTED' : 'DENIED' };
 }
 
 /**
@@ -214,7 +227,7 @@ export function ga4Params(event: StoredEvent): Record<string, Ga4ParamValue> {
 
   for (const [key, value] of Object.entries(data)) {
     if (Object.keys(params).length >= GA4_MAX_PARAMS) break;
-    if (CONSUMED_KEYS.has(key) || key in params || !isCustomParamName(key)) continue;
+    if (CONSUMED_KEYS.has(key) || Object.hasOwn(params, key) || !isCustomParamName(key)) continue;
     if (isParamString(value) || (typeof value === 'number' && Number.isFinite(value))) params[key] = value;
   }
   return params;
