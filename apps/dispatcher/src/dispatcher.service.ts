@@ -7,6 +7,7 @@ import { DispatchService } from './delivery/dispatch.service';
 import { CircuitBreaker } from './destinations/circuit-breaker';
 import type { DestinationAdapter, Platform } from './destinations/destination';
 import { DestinationRepository } from './destinations/destination.repository';
+import { Ga4Destination } from './destinations/ga4/ga4.destination';
 import { MetaDestination } from './destinations/meta/meta.destination';
 import type { DispatcherConfig } from './env';
 
@@ -25,8 +26,11 @@ export interface RunningDispatcher {
 }
 
 export function defaultAdapters(config: DispatcherConfig): Map<Platform, DestinationAdapter> {
-  const { metaGraphUrl, timeoutMs } = config.destinations;
-  return new Map<Platform, DestinationAdapter>([['meta', new MetaDestination({ graphUrl: metaGraphUrl, timeoutMs })]]);
+  const { metaGraphUrl, ga4Url, timeoutMs } = config.destinations;
+  return new Map<Platform, DestinationAdapter>([
+    ['meta', new MetaDestination({ graphUrl: metaGraphUrl, timeoutMs })],
+    ['ga4', new Ga4Destination({ ga4Url, timeoutMs })],
+  ]);
 }
 
 /**

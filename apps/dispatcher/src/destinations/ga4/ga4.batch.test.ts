@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { StoredEvent } from '@attribution/core';
 // The fake platform's rules, written independently from the spec: our output must satisfy them.
-import { ga4RequestProblems } from '../../../../../packages/testing/src/fakes/ga4-request-rules';
+import { ga4RequestProblems } from '@attribution/testing';
 import { planGa4Requests } from './ga4.batch';
 import { GA4_MAX_BODY_BYTES } from './ga4.schema';
 

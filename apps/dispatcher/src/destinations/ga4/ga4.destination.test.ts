@@ -1,5 +1,5 @@
 import type { StoredEvent } from '@attribution/core';
-import { FakeGa4 } from '../../../../../packages/testing/src/fakes/fake-ga4';
+import { FakeGa4 } from '@attribution/testing';
 import type { DestinationConfig } from '../destination';
 import { validateGa4Request } from './ga4.client';
 import { Ga4Destination } from './ga4.destination';

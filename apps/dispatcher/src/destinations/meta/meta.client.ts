@@ -33,7 +33,9 @@ export async function postMetaEvents(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    // By name, not instanceof: the abort error may come from another realm (e.g. under Jest).
+    const name = (error as { name?: unknown } | null)?.name;
+    const timedOut = name === 'TimeoutError' || name === 'AbortError';
     return { kind: 'retry', statusCode: null, reason: timedOut ? 'timeout' : 'network error' };
   }
   const text = await response.text().catch(() => '');
