@@ -4,6 +4,7 @@ import { EventsConsumer } from './consumer/events.consumer';
 import { RetryConsumer } from './consumer/retry.consumer';
 import { DeliveryRepository } from './delivery/delivery.repository';
 import { DispatchService } from './delivery/dispatch.service';
+import { ga4ConsentGrants } from './consent/consent-decision';
 import { CircuitBreaker } from './destinations/circuit-breaker';
 import type { DestinationAdapter, Platform } from './destinations/destination';
 import { DestinationRepository } from './destinations/destination.repository';
@@ -29,7 +30,8 @@ export function defaultAdapters(config: DispatcherConfig): Map<Platform, Destina
   const { metaGraphUrl, ga4Url, timeoutMs } = config.destinations;
   return new Map<Platform, DestinationAdapter>([
     ['meta', new MetaDestination({ graphUrl: metaGraphUrl, timeoutMs })],
-    ['ga4', new Ga4Destination({ ga4Url, timeoutMs })],
+    // The same decision (Consent Mode and TCF) that let the event through tells GA4 what it may use.
+    ['ga4', new Ga4Destination({ ga4Url, timeoutMs }, { consentGrants: (event) => ga4ConsentGrants(event.consent) })],
   ]);
 }
 
