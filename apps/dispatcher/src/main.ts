@@ -18,5 +18,5 @@ runMain('dispatcher', async () => {
   const { ops } = await startDispatcher(config, { db, transport, logger, lifecycle });
   lifecycle.add('transport', () => transport.close());
   lifecycle.add('database', () => db.$disconnect());
-  logger.info('service_started', { url: ops.url });
+  logger.info('service_started', { port: Number(new URL(ops.url).port) });
 });

@@ -18,5 +18,5 @@ runMain('ingest-api', async () => {
   const { url } = await startIngestApi(config, { db, transport, logger, lifecycle });
   lifecycle.add('transport', () => transport.close());
   lifecycle.add('database', () => db.$disconnect());
-  logger.info('service_started', { url });
+  logger.info('service_started', { port: Number(new URL(url).port) });
 });

@@ -11,5 +11,5 @@ runMain('pruner', async () => {
   const db = createDbClient(config.databaseUrl);
   const { ops } = await startPruner(config, { db, logger, lifecycle });
   lifecycle.add('database', () => db.$disconnect());
-  logger.info('service_started', { url: ops.url, schedule: config.schedule });
+  logger.info('service_started', { port: Number(new URL(ops.url).port), schedule: config.schedule });
 });

@@ -25,6 +25,10 @@ describe('redact', () => {
     );
   });
 
+  it('masks IPv4 addresses as addresses, not as phone numbers', () => {
+    expect(redactString('client 203.0.113.7 via http://0.0.0.0:8080/x')).toBe('client [ip] via http://[ip]:8080/x');
+  });
+
   it('keeps identifiers we log on purpose and non-sensitive values', () => {
     const meta = { event_id: '17000000001234', status_code: 429, latency_ms: 12.5, destination: 'meta', attempts: 3 };
     expect(redact(meta)).toEqual(meta);

@@ -29,6 +29,8 @@ const VALUE_PATTERNS: Array<[RegExp, string]> = [
   [/\bEAA[A-Za-z0-9]{20,}/g, '[token]'],
   [/(?:access_token|api_secret|token)=[^&\s"']+/gi, '[token]'],
   [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[email]'],
+  // A visitor's IP address is personal data too; matched before phones, which it resembles.
+  [/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, '[ip]'],
   [/(?<![\w.])\+?\(?\d[\d\s().-]{6,}\d(?![\w.])/g, '[phone]'],
 ];
 
