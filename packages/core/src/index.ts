@@ -21,3 +21,5 @@ export * from './lifecycle/run-main';
 export * from './ops/readiness';
 export * from './ops/ops-server';
 export * from './pii';
+export * from './tracing/tracing';
+export * from './tracing/propagation';

@@ -1,0 +1,44 @@
+import { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type Link, type Span } from '@opentelemetry/api';
+import type { MessageHeaders } from '../transport/transport';
+
+export const tracer = () => trace.getTracer('attribution');
+
+/** The W3C `traceparent` (and `tracestate`) of a context, as message headers. */
+export function injectTraceHeaders(ctx: Context = context.active()): MessageHeaders {
+  const carrier: MessageHeaders = {};
+  propagation.inject(ctx, carrier);
+  return carrier;
+}
+
+export function extractTraceContext(headers: MessageHeaders): Context {
+  return propagation.extract(context.active(), headers);
+}
+
+/** The `traceparent` of the active span, to store with an event so later work joins its trace. */
+export function currentTraceparent(): string | null {
+  return injectTraceHeaders()['traceparent'] ?? null;
+}
+
+/**
+ * Runs `fn` in a child span of `parent`: the exception is recorded and the status set on
+ * failure, and the span always ends.
+ */
+export async function withSpan<T>(
+  name: string,
+  options: { parent?: Context; kind?: SpanKind; attributes?: Record<string, string | number | boolean>; links?: Link[] },
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  const parent = options.parent ?? context.active();
+  const span = tracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes ?? {}, links: options.links ?? [] }, parent);
+  try {
+    return await context.with(trace.setSpan(parent, span), () => fn(span));
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+export { SpanKind, SpanStatusCode };
