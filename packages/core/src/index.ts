@@ -23,3 +23,4 @@ export * from './ops/ops-server';
 export * from './pii';
 export * from './tracing/tracing';
 export * from './tracing/propagation';
+export * from './metrics/metrics-registry';
