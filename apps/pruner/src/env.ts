@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { CronExpressionParser } from 'cron-parser';
-import { envFields, parseEnv, type EnvSource, type LogLevel } from '@attribution/core';
+import { envFields, observabilityEnvKeys, parseEnv, toObservabilityConfig, type EnvSource, type LogLevel, type ObservabilityConfig, type ObservabilityEnv } from '@attribution/core';
 
 export const prunerEnvKeys = {
   PRUNER_PORT: envFields.port(8082),
@@ -17,16 +17,19 @@ export const prunerEnvKeys = {
       }
     }),
   PRUNE_BATCH_SIZE: Joi.number().integer().min(1).max(100_000).default(5_000),
+  PRUNE_BATCH_PAUSE_MS: Joi.number().integer().min(0).max(60_000).default(0),
+  ...observabilityEnvKeys,
   LOG_LEVEL: envFields.logLevel,
   SHUTDOWN_TIMEOUT_MS: envFields.shutdownTimeoutMs,
 };
 
-export interface PrunerEnv {
+export interface PrunerEnv extends ObservabilityEnv {
   PRUNER_PORT: number;
   HOST: string;
   DATABASE_URL: string;
   PRUNE_SCHEDULE: string;
   PRUNE_BATCH_SIZE: number;
+  PRUNE_BATCH_PAUSE_MS: number;
   LOG_LEVEL: LogLevel;
   SHUTDOWN_TIMEOUT_MS: number;
 }
@@ -36,6 +39,8 @@ export interface PrunerConfig {
   databaseUrl: string;
   schedule: string;
   batchSize: number;
+  batchPauseMs: number;
+  observability: ObservabilityConfig;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
 }
@@ -46,6 +51,8 @@ export function toPrunerConfig(env: PrunerEnv): PrunerConfig {
     databaseUrl: env.DATABASE_URL,
     schedule: env.PRUNE_SCHEDULE,
     batchSize: env.PRUNE_BATCH_SIZE,
+    batchPauseMs: env.PRUNE_BATCH_PAUSE_MS,
+    observability: toObservabilityConfig(env),
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };

@@ -35,7 +35,7 @@ export class PruneScheduler {
     if (Date.now() < due.getTime()) return this.scheduleNext();
     this.running = this.deps.service
       .pruneAll()
-      .then(() => undefined)
+      .then((report) => this.deps.logger.info('prune_run_finished', { ...report }))
       .catch((error: unknown) => this.deps.logger.error('prune_failed', { error }))
       .finally(() => (this.running = undefined));
     await this.running;

@@ -1,35 +1,61 @@
 import type { Logger } from '@attribution/core';
 import type { PrismaClient } from '@attribution/db';
+import { tryAcquirePruneLock } from './prune-lock';
+import type { PrunerMetrics } from './pruner.metrics';
 
 export interface PruneReport {
+  /** false when another pruner held the lock and this run did nothing. */
+  ran: boolean;
   tenants: number;
   deleted: number;
+}
+
+export interface PruneServiceConfig {
+  databaseUrl: string;
+  batchSize: number;
+  /** Pause between batches, to leave I/O to the ingest path on busy databases. */
+  batchPauseMs: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Deletes each tenant's events older than its retention window (deliveries go with them by
- * cascade), in bounded batches so no statement holds locks for long and ingest is not stalled.
- * Running it twice is harmless: a batch that finds nothing ends that tenant's run.
+ * Deletes each tenant's events older than its retention window (deliveries follow by cascade)
+ * in bounded batches, oldest first, so no statement holds locks for long and an interrupted run
+ * simply continues next time. One pruner runs at a time across replicas (advisory lock).
  */
 export class PruneService {
   constructor(
-    private readonly config: { batchSize: number },
-    private readonly deps: { db: PrismaClient; logger: Logger; now?: () => Date; shouldStop?: () => boolean },
+    private readonly config: PruneServiceConfig,
+    private readonly deps: { db: PrismaClient; logger: Logger; metrics?: PrunerMetrics; now?: () => Date; shouldStop?: () => boolean },
   ) {}
 
   async pruneAll(): Promise<PruneReport> {
-    const tenants = await this.deps.db.tenant.findMany({ select: { id: true, retentionDays: true }, orderBy: { id: 'asc' } });
-    let deleted = 0;
-    for (const tenant of tenants) {
-      if (this.deps.shouldStop?.()) break;
-      deleted += await this.pruneTenant(tenant.id, tenant.retentionDays);
+    const started = Date.now();
+    const lock = await tryAcquirePruneLock(this.config.databaseUrl);
+    if (!lock) {
+      this.deps.logger.info('prune_skipped', { reason: 'another pruner holds the lock' });
+      this.deps.metrics?.run('skipped_locked', 0);
+      return { ran: false, tenants: 0, deleted: 0 };
     }
-    return { tenants: tenants.length, deleted };
+    try {
+      const tenants = await this.deps.db.tenant.findMany({ select: { id: true, retentionDays: true }, orderBy: { id: 'asc' } });
+      let deleted = 0;
+      for (const tenant of tenants) {
+        if (this.deps.shouldStop?.()) break;
+        deleted += await this.pruneTenant(tenant.id, tenant.retentionDays);
+      }
+      this.deps.metrics?.run('success', (Date.now() - started) / 1000);
+      return { ran: true, tenants: tenants.length, deleted };
+    } catch (error) {
+      this.deps.metrics?.run('failure', (Date.now() - started) / 1000);
+      throw error;
+    } finally {
+      await lock.release();
+    }
   }
 
-  async pruneTenant(tenantId: string, retentionDays: number): Promise<number> {
+  private async pruneTenant(tenantId: string, retentionDays: number): Promise<number> {
     const started = Date.now();
     const cutoff = new Date((this.deps.now?.() ?? new Date()).getTime() - retentionDays * DAY_MS);
     let deleted = 0;
@@ -37,9 +63,11 @@ export class PruneService {
       const count = await this.deps.db.$executeRaw`
         DELETE FROM events WHERE id IN (
           SELECT id FROM events WHERE tenant_id = ${tenantId}::uuid AND received_at < ${cutoff}
-          LIMIT ${this.config.batchSize})`;
+          ORDER BY received_at LIMIT ${this.config.batchSize})`;
       deleted += count;
+      if (count > 0) this.deps.metrics?.rowsDeleted(tenantId, count);
       if (count < this.config.batchSize || this.deps.shouldStop?.()) break;
+      if (this.config.batchPauseMs > 0) await new Promise((resolve) => setTimeout(resolve, this.config.batchPauseMs));
     }
     this.deps.logger.info('prune_completed', {
       tenant_id: tenantId,

@@ -24,3 +24,4 @@ export * from './pii';
 export * from './tracing/tracing';
 export * from './tracing/propagation';
 export * from './metrics/metrics-registry';
+export * from './config/observability-env';

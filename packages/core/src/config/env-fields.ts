@@ -43,5 +43,15 @@ export const envFields = {
       return ok ? delays : helpers.message({ custom: 'must be increasing whole milliseconds, comma-separated' });
     }),
 
+  /** false: metrics carry tenant="all" instead of each tenant's id (docs/metrics.md). */
+  metricsTenantLabel: Joi.boolean().default(true),
+
+  appVersion: Joi.string().max(64).default('dev'),
+
+  /** Standard OpenTelemetry variables; tracing is on, exporting only when an endpoint is set. */
+  otelEndpoint: Joi.string().uri({ scheme: ['http', 'https'] }),
+  otelSdkDisabled: Joi.boolean().default(false),
+  otelSampleRatio: Joi.number().min(0).max(1).default(1),
+
   shutdownTimeoutMs: Joi.number().integer().min(100).max(600_000).default(15_000),
 };
