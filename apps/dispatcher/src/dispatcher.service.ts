@@ -1,5 +1,6 @@
 import { listenForChanges, type PrismaClient } from '@attribution/db';
-import { startOpsServer, type Lifecycle, type Logger, type OpsServer, type Transport } from '@attribution/core';
+import { createAppMetrics, startOpsServer, type AppMetrics, type Lifecycle, type Logger, type OpsServer, type Transport } from '@attribution/core';
+import { createDispatcherMetrics } from './dispatcher.metrics';
 import { EventsConsumer } from './consumer/events.consumer';
 import { RetryConsumer } from './consumer/retry.consumer';
 import { DeliveryRepository } from './delivery/delivery.repository';
@@ -19,11 +20,28 @@ export interface DispatcherDeps {
   lifecycle: Lifecycle;
   /** Replaces the platform adapters (tests). */
   adapters?: Map<Platform, DestinationAdapter>;
+  /** Shared when several apps run in one process. */
+  metrics?: AppMetrics;
 }
 
 export interface RunningDispatcher {
   ops: OpsServer;
   destinations: DestinationRepository;
+}
+
+/** Queue depth for the dashboard and the scale-out alert, refreshed every 15 s. */
+function pollConsumerLag(transport: Transport, metrics: ReturnType<typeof createDispatcherMetrics>, groups: Array<{ group: string; topics: string[] }>): NodeJS.Timeout {
+  const poll = () =>
+    groups.forEach(({ group, topics }) =>
+      transport.consumerLag(group, topics).then(
+        (rows) => rows.forEach((row) => metrics.lag(group, row.topic, row.partition, row.lag)),
+        () => undefined,
+      ),
+    );
+  const timer = setInterval(poll, 15_000);
+  timer.unref();
+  poll();
+  return timer;
 }
 
 export function defaultAdapters(config: DispatcherConfig): Map<Platform, DestinationAdapter> {
@@ -52,6 +70,8 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
   });
   await changes.ready;
 
+  const appMetrics = deps.metrics ?? createAppMetrics('dispatcher', config.observability.version, config.observability.metrics);
+  const metrics = createDispatcherMetrics(appMetrics);
   const producer = transport.createProducer();
   await producer.connect();
   const dispatch = new DispatchService(
@@ -64,6 +84,7 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
       topics: config.topics,
       breaker: new CircuitBreaker({ failureThreshold: 3, openMs: 30_000 }),
       logger,
+      metrics,
     },
   );
   const deadLetter = { producer, topic: config.topics.deadLetter };
@@ -72,18 +93,29 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
   await mainConsumer.run([config.topics.events], new EventsConsumer({ dispatch, deadLetter, logger }).handleBatch);
   await retryConsumer.run(config.topics.retries.map((t) => t.name), new RetryConsumer({ dispatch, deadLetter, logger }).handleBatch);
 
+  const checks = { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined), kafka: () => transport.ping() };
+  const watcher = appMetrics.watchDependencies(checks);
+  const lagPoller = pollConsumerLag(transport, metrics, [
+    { group: config.groupId, topics: [config.topics.events] },
+    { group: `${config.groupId}-retry`, topics: config.topics.retries.map((t) => t.name) },
+  ]);
   const ops = await startOpsServer({
     port: config.http.port,
     host: config.http.host,
     isStopping: () => lifecycle.stopping,
-    checks: { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined), bus: () => transport.ping() },
+    checks,
+    routes: { '/metrics': () => appMetrics.render() },
   });
 
   lifecycle.add('dispatcher-consumers', async () => {
     await Promise.all([mainConsumer.stop(), retryConsumer.stop()]);
   });
   lifecycle.add('dispatcher-producer', () => producer.disconnect());
-  lifecycle.add('dispatcher-ops', () => ops.close());
+  lifecycle.add('dispatcher-ops', async () => {
+    watcher.stop();
+    clearInterval(lagPoller);
+    await ops.close();
+  });
   lifecycle.add('dispatcher-change-listener', () => changes.close());
   return { ops, destinations };
 }

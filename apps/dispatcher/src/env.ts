@@ -1,5 +1,16 @@
 import Joi from 'joi';
-import { envFields, parseEnv, topicNames, type EnvSource, type LogLevel, type Topics } from '@attribution/core';
+import {
+  envFields,
+  observabilityEnvKeys,
+  parseEnv,
+  toObservabilityConfig,
+  topicNames,
+  type EnvSource,
+  type LogLevel,
+  type ObservabilityConfig,
+  type ObservabilityEnv,
+  type Topics,
+} from '@attribution/core';
 
 export const dispatcherEnvKeys = {
   DISPATCHER_PORT: envFields.port(8081),
@@ -24,9 +35,10 @@ export const dispatcherEnvKeys = {
     .messages({ 'string.pattern.base': 'must be a 32-byte key, base64 or hex encoded' }),
   LOG_LEVEL: envFields.logLevel,
   SHUTDOWN_TIMEOUT_MS: envFields.shutdownTimeoutMs,
+  ...observabilityEnvKeys,
 };
 
-export interface DispatcherEnv {
+export interface DispatcherEnv extends ObservabilityEnv {
   DISPATCHER_PORT: number;
   HOST: string;
   DATABASE_URL: string;
@@ -58,6 +70,7 @@ export interface DispatcherConfig {
   consumer: { lingerMs: number; partitionsConcurrently: number };
   destinations: { metaGraphUrl: string; ga4Url: string; timeoutMs: number };
   credentialsKey: string;
+  observability: ObservabilityConfig;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
 }
@@ -74,6 +87,7 @@ export function toDispatcherConfig(env: DispatcherEnv): DispatcherConfig {
     consumer: { lingerMs: env.DISPATCH_LINGER_MS, partitionsConcurrently: env.DISPATCH_PARTITIONS_CONCURRENTLY },
     destinations: { metaGraphUrl: env.META_GRAPH_URL.replace(/\/$/, ''), ga4Url: env.GA4_MP_URL, timeoutMs: env.DESTINATION_TIMEOUT_MS },
     credentialsKey: env.CREDENTIALS_KEY,
+    observability: toObservabilityConfig(env),
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };

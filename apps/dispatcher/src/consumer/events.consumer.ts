@@ -1,4 +1,16 @@
-import { decodeEventMessage, isRetryable, type Batch, type BatchControls, type Logger, type Producer, type StoredEvent } from '@attribution/core';
+import { SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  decodeEventMessage,
+  extractTraceContext,
+  isRetryable,
+  tracer,
+  type Batch,
+  type BatchControls,
+  type IncomingMessage,
+  type Logger,
+  type Producer,
+  type StoredEvent,
+} from '@attribution/core';
 import type { DispatchService } from '../delivery/dispatch.service';
 
 export interface ConsumerDeps {
@@ -20,11 +32,17 @@ export class EventsConsumer {
   constructor(private readonly deps: ConsumerDeps) {}
 
   readonly handleBatch = async (batch: Batch, controls: BatchControls): Promise<void> => {
+    const spans: Span[] = [];
     try {
       const events: StoredEvent[] = [];
+      const traces = new Map<string, Context>();
       for (const message of batch.messages) {
         try {
-          events.push(decodeEventMessage(message));
+          const event = decodeEventMessage(message);
+          events.push(event);
+          const { context, span } = consumeSpan(message, event);
+          traces.set(event.id, context);
+          spans.push(span);
         } catch (error) {
           await this.deps.deadLetter.producer.send(this.deps.deadLetter.topic, [
             {
@@ -36,14 +54,36 @@ export class EventsConsumer {
           this.deps.logger.error('dead_lettered', { step: 'decode', reason: (error as Error).message, offset: message.offset });
         }
       }
-      await this.deps.dispatch.dispatchNew(events);
+      await this.deps.dispatch.dispatchNew(events, traces);
     } catch (error) {
       return pauseOnDependencyFailure(error, controls, this.deps.logger);
+    } finally {
+      for (const span of spans) span.end();
     }
     const last = batch.messages.at(-1);
     if (last) controls.resolveOffset(last.offset);
     await controls.heartbeat();
   };
+}
+
+/** The consume span of one event, child of the context its producer put in the headers. */
+export function consumeSpan(message: IncomingMessage, event: StoredEvent): { context: Context; span: Span } {
+  const parent = extractTraceContext(message.headers);
+  const span = tracer().startSpan(
+    `${message.topic} process`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': message.topic,
+        'messaging.kafka.offset': message.offset,
+        'messaging.destination.partition.id': String(message.partition),
+        'event.id': event.eventId,
+      },
+    },
+    parent,
+  );
+  return { context: trace.setSpan(parent, span), span };
 }
 
 export function pauseOnDependencyFailure(error: unknown, controls: BatchControls, logger: Logger): void {

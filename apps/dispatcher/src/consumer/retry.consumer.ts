@@ -2,7 +2,7 @@ import { decodeEventMessage, type Batch, type BatchControls, type Logger, type P
 import type { DeliveryJob, DispatchService } from '../delivery/dispatch.service';
 import { deadLetterMessage, readRetryHeaders } from '../delivery/delivery-messages';
 import type { Platform } from '../destinations/destination';
-import { pauseOnDependencyFailure } from './events.consumer';
+import { consumeSpan, pauseOnDependencyFailure } from './events.consumer';
 
 export interface RetryConsumerDeps {
   dispatch: DispatchService;
@@ -24,6 +24,7 @@ export class RetryConsumer {
     const due: Array<{ job: DeliveryJob; platform: Platform }> = [];
     let lastDueOffset: string | undefined;
     let waitMs = 0;
+    const spans: Array<{ end(): void }> = [];
     for (const message of batch.messages) {
       const retry = readRetryHeaders(message.headers);
       let event;
@@ -43,7 +44,9 @@ export class RetryConsumer {
         waitMs = retry.dueAt - now;
         break;
       }
-      due.push({ job: { event, failedAttempts: retry.attempt, replay: retry.replay ?? false }, platform: retry.destination });
+      const { context, span } = consumeSpan(message, event);
+      spans.push(span);
+      due.push({ job: { event, failedAttempts: retry.attempt, replay: retry.replay ?? false, trace: context }, platform: retry.destination });
       lastDueOffset = message.offset;
     }
     try {
@@ -54,6 +57,8 @@ export class RetryConsumer {
       }
     } catch (error) {
       return pauseOnDependencyFailure(error, controls, this.deps.logger);
+    } finally {
+      for (const span of spans) span.end();
     }
     if (lastDueOffset !== undefined) controls.resolveOffset(lastDueOffset);
     if (waitMs > 0) controls.pauseFor(waitMs);

@@ -14,8 +14,9 @@ export interface RetryHeaders {
 const MAX_ERROR_HEADER = 500;
 
 /** Keyed per tenant and destination, so one platform's retries never queue behind another's. */
-export function retryMessage(event: StoredEvent, retry: RetryHeaders, lastError: string): OutgoingMessage {
+export function retryMessage(event: StoredEvent, retry: RetryHeaders, lastError: string, traceHeaders: MessageHeaders = {}): OutgoingMessage {
   return encodeEventMessage(event, {
+    ...traceHeaders,
     'x-destination': retry.destination,
     'x-attempt': String(retry.attempt),
     'x-due-at': String(retry.dueAt),

@@ -1,4 +1,7 @@
-import { runWithLogContext, type Logger, type OutgoingMessage, type Producer, type StoredEvent, type Topics } from '@attribution/core';
+import { context as otelContext } from '@opentelemetry/api';
+import { injectTraceHeaders, runWithLogContext, tracer, type Logger, type OutgoingMessage, type Producer, type StoredEvent, type Topics } from '@attribution/core';
+import type { Context, Span } from '@opentelemetry/api';
+import type { DispatcherMetrics } from '../dispatcher.metrics';
 import { decideConsent } from '../consent/consent-decision';
 import type { CircuitBreaker } from '../destinations/circuit-breaker';
 import type { DestinationAdapter, DestinationConfig, Platform, SendOutcome } from '../destinations/destination';
@@ -13,6 +16,8 @@ export interface DeliveryJob {
   failedAttempts: number;
   /** An operator asked to send it again although it is dead or parked. */
   replay?: boolean;
+  /** The trace this event belongs to (its consume span), for the consent and send spans. */
+  trace?: Context;
 }
 
 export interface DispatchConfig {
@@ -29,6 +34,7 @@ export interface DispatchDeps {
   topics: Topics;
   breaker: CircuitBreaker;
   logger: Logger;
+  metrics: DispatcherMetrics;
   now?: () => number;
 }
 
@@ -53,12 +59,12 @@ export class DispatchService {
   ) {}
 
   /** First attempt: every destination of each event's tenant, with the consent switch. */
-  async dispatchNew(events: StoredEvent[]): Promise<void> {
+  async dispatchNew(events: StoredEvent[], traces: Map<string, Context> = new Map()): Promise<void> {
     const byTenant = groupBy(events, (e) => e.tenantId);
     await forEachLimited([...byTenant], this.config.tenantConcurrency, ([tenantId, tenantEvents]) =>
       runWithLogContext({ tenantId }, async () => {
         const routing = await this.deps.destinations.routingFor(tenantId);
-        const jobs = tenantEvents.map((event) => ({ event, failedAttempts: 0 }));
+        const jobs = tenantEvents.map((event) => ({ event, failedAttempts: 0, trace: traces.get(event.id) }));
         for (const destination of routing.destinations) await this.deliver(destination, jobs, routing.consentPolicy);
       }),
     );
@@ -85,6 +91,10 @@ export class DispatchService {
       if (blocksSend(settled.get(job.event.id), job.replay ?? false)) continue;
       const { event } = job;
       const decision = consentPolicy === null ? { allowed: true as const } : decideConsent(event.consent, destination.platform, consentPolicy);
+      if (consentPolicy !== null) {
+        this.deps.metrics.consent(event.tenantId, destination.platform, decision.allowed);
+        this.span('consent decision', job, { destination: destination.platform, 'consent.allowed': decision.allowed, ...(decision.allowed ? {} : { 'consent.reason': decision.reason }) }).end();
+      }
       if (!decision.allowed) {
         out.records.push(record(event, destination.platform, 'blocked_consent', null, decision.reason, false));
         this.log('info', 'consent_blocked', event, destination.platform, { reason: decision.reason });
@@ -96,6 +106,7 @@ export class DispatchService {
     }
     await this.send(adapter, destination, toSend, out);
     if (out.authFailure) {
+      this.deps.metrics.authError(destination.tenantId, destination.platform);
       this.deps.logger.error('auth_error', { destination: destination.platform, reason: out.authFailure, events: out.records.length });
       await this.deps.destinations.markNeedsCredentials(destination.tenantId, destination.platform);
     }
@@ -103,6 +114,7 @@ export class DispatchService {
       await this.deps.producer.send(topic, messages.map((m) => m.message));
     }
     await this.deps.deliveries.record(out.records);
+    for (const r of out.records) this.deps.metrics.delivery(r.tenantId, r.destination, r.status);
   }
 
   private async send(adapter: DestinationAdapter, destination: DestinationConfig, jobs: DeliveryJob[], out: Settlement): Promise<void> {
@@ -110,19 +122,27 @@ export class DispatchService {
     for (let i = 0; i < jobs.length; i += adapter.maxBatchSize) {
       const chunk = jobs.slice(i, i + adapter.maxBatchSize);
       if (this.deps.breaker.isOpen(circuit)) {
-        for (const job of chunk) this.retryLater(adapter, job, { statusCode: null, reason: 'circuit open: destination keeps failing' }, false, out);
+        for (const job of chunk) {
+          this.deps.metrics.attempt(destination.platform, 'circuit_open', null);
+          this.retryLater(adapter, job, { statusCode: null, reason: 'circuit open: destination keeps failing' }, false, out);
+        }
         continue;
       }
+      const spans = new Map(chunk.map((j) => [j.event.id, this.span(`${destination.platform} send`, j, { destination: destination.platform, attempt: j.failedAttempts + 1 })]));
       const started = Date.now();
       const outcomes = await adapter.send(chunk.map((j) => j.event), destination);
       const latency = Date.now() - started;
+      this.deps.metrics.requestDuration(destination.platform, latency / 1000);
       const byPk = new Map(chunk.map((j) => [j.event.id, j]));
       if (outcomes.some((o) => o.kind === 'sent')) this.deps.breaker.recordSuccess(circuit);
       else if (outcomes.some((o) => o.kind === 'retry')) this.deps.breaker.recordFailure(circuit);
       for (const outcome of outcomes) {
+        this.deps.metrics.attempt(destination.platform, outcome.kind, outcome.statusCode);
+        spans.get(outcome.eventPk)?.setAttributes({ 'dispatch.outcome': outcome.kind, 'http.response.status_code': outcome.statusCode ?? 0 });
         const job = byPk.get(outcome.eventPk);
         if (job) this.settle(adapter, destination, job, outcome, latency, out);
       }
+      for (const span of spans.values()) span.end();
     }
   }
 
@@ -152,14 +172,21 @@ export class DispatchService {
     const now = (this.deps.now ?? Date.now)();
     const decision = decideRetry({ tiers: this.deps.topics.retries, jitter: this.config.retryJitter }, Math.max(failedAttempts, 1), event.eventTime, adapter.retryHorizonSeconds, now);
     if (decision.kind === 'retry') {
-      out.messages.push({ topic: decision.topic, message: retryMessage(event, { destination: platform, attempt: failedAttempts, dueAt: decision.dueAt }, failure.reason) });
+      this.deps.metrics.retryScheduled(platform, decision.topic.slice(decision.topic.lastIndexOf('.') + 1));
+      out.messages.push({ topic: decision.topic, message: retryMessage(event, { destination: platform, attempt: failedAttempts, dueAt: decision.dueAt }, failure.reason, job.trace ? injectTraceHeaders(job.trace) : {}) });
       out.records.push({ ...record(event, platform, 'retrying', failure.statusCode, failure.reason, attempted), nextAttemptAt: new Date(decision.dueAt) });
       return this.log('warn', 'dispatch_failed', event, platform, { status_code: failure.statusCode, reason: failure.reason, retryable: true, retry_at: new Date(decision.dueAt).toISOString() });
     }
     const reason = `${decision.reason}; last error: ${failure.reason}`;
     out.messages.push({ topic: this.deps.topics.deadLetter, message: deadLetterMessage(event, { destination: platform, step: 'dispatch', reason, attempts: failedAttempts }) });
     out.records.push(record(event, platform, 'dead', failure.statusCode, reason, attempted));
+    this.deps.metrics.deadLetter(platform, 'dispatch');
     this.log('error', 'dead_lettered', event, platform, { reason });
+  }
+
+  /** A span in the event's own trace (no-op when tracing is off or the event has none). */
+  private span(name: string, job: DeliveryJob, attributes: Record<string, string | number | boolean>): Span {
+    return tracer().startSpan(name, { attributes: { 'event.id': job.event.eventId, ...attributes } }, job.trace ?? otelContext.active());
   }
 
   private log(level: 'info' | 'warn' | 'error', name: string, event: StoredEvent, destination: Platform, meta: Record<string, unknown>): void {

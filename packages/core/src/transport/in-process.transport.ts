@@ -26,6 +26,8 @@ export class InProcessTransport implements Transport {
   readonly kind = 'in-process' as const;
   private readonly topics = new Map<string, PartitionState[]>();
   private readonly appended = new EventEmitter();
+  /** Committed offsets per consumer group, shared by its consumers (for lag). */
+  private readonly groups = new Map<string, Map<string, number>>();
 
   constructor() {
     this.appended.setMaxListeners(0);
@@ -47,8 +49,21 @@ export class InProcessTransport implements Transport {
     };
   }
 
-  createConsumer(_groupId: string, _options?: ConsumerOptions): Consumer {
-    return new InProcessConsumer(this.topics, this.appended);
+  createConsumer(groupId: string, _options?: ConsumerOptions): Consumer {
+    const committed = this.groups.get(groupId) ?? new Map<string, number>();
+    this.groups.set(groupId, committed);
+    return new InProcessConsumer(this.topics, this.appended, committed);
+  }
+
+  async consumerLag(groupId: string, topics: string[]): Promise<Array<{ topic: string; partition: number; lag: number }>> {
+    const committed = this.groups.get(groupId);
+    return topics.flatMap((topic) =>
+      (this.topics.get(topic) ?? []).map((state, partition) => ({
+        topic,
+        partition,
+        lag: state.log.length - (committed?.get(`${topic}:${partition}`) ?? 0),
+      })),
+    );
   }
 
   async ping(): Promise<void> {}
@@ -80,7 +95,6 @@ export class InProcessTransport implements Transport {
 class InProcessConsumer implements Consumer {
   private running = false;
   private loop: Promise<void> | undefined;
-  private readonly committed = new Map<string, number>();
   private readonly pausedUntil = new Map<string, number>();
   private wake: (() => void) | undefined;
   /** Set when a message arrives while a poll is running, so that wake-up is not lost. */
@@ -89,6 +103,7 @@ class InProcessConsumer implements Consumer {
   constructor(
     private readonly topics: Map<string, PartitionState[]>,
     private readonly appended: EventEmitter,
+    private readonly committed: Map<string, number>,
   ) {}
 
   async run(topicNames: string[], handler: BatchHandler): Promise<void> {

@@ -75,6 +75,22 @@ export class KafkaTransport implements Transport {
     return new KafkaBatchConsumer(consumer, options.partitionsConcurrently ?? 1);
   }
 
+  async consumerLag(groupId: string, topics: string[]): Promise<Array<{ topic: string; partition: number; lag: number }>> {
+    const admin = await this.connectedAdmin();
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    const result: Array<{ topic: string; partition: number; lag: number }> = [];
+    for (const { topic, partitions } of committed) {
+      const bounds = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, { low: Number(p.low), high: Number(p.high) }]));
+      for (const { partition, offset } of partitions) {
+        const { low = 0, high = 0 } = bounds.get(partition) ?? {};
+        // -1: nothing committed yet, so everything still in the partition is to do.
+        const done = Number(offset) < 0 ? low : Number(offset);
+        result.push({ topic, partition, lag: Math.max(0, high - done) });
+      }
+    }
+    return result;
+  }
+
   async ping(): Promise<void> {
     try {
       const admin = await this.connectedAdmin();

@@ -74,6 +74,8 @@ export interface Transport {
   ensureTopics(topics: TopicSpec[]): Promise<void>;
   createProducer(): Producer;
   createConsumer(groupId: string, options?: ConsumerOptions): Consumer;
+  /** Queue depth per partition: log end offset minus the group's committed offset. */
+  consumerLag(groupId: string, topics: string[]): Promise<Array<{ topic: string; partition: number; lag: number }>>;
   /** Reachability probe for readiness endpoints. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,46 @@
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { AppMetrics } from '@attribution/core';
+import type { DeliveryStatus } from './delivery/delivery.repository';
+import type { Platform } from './destinations/destination';
+
+export type AttemptOutcome = 'sent' | 'retry' | 'auth' | 'rejected' | 'circuit_open';
+
+export interface DispatcherMetrics {
+  attempt(destination: Platform, outcome: AttemptOutcome, statusCode: number | null): void;
+  delivery(tenant: string, destination: Platform, status: DeliveryStatus): void;
+  consent(tenant: string, destination: Platform, allowed: boolean): void;
+  authError(tenant: string, destination: Platform): void;
+  retryScheduled(destination: Platform, tier: string): void;
+  deadLetter(destination: Platform | null, step: string): void;
+  requestDuration(destination: Platform, seconds: number): void;
+  lag(group: string, topic: string, partition: number, lag: number): void;
+}
+
+/** The dispatcher's series, named as in docs/metrics.md. */
+export function createDispatcherMetrics(metrics: AppMetrics): DispatcherMetrics {
+  const registers = [metrics.registry];
+  const attempts = new Counter({ name: 'attribution_dispatch_attempts_total', help: 'Send attempts per event', labelNames: ['destination', 'outcome', 'status_code'], registers });
+  const deliveries = new Counter({ name: 'attribution_dispatch_deliveries_total', help: 'Delivery outcomes recorded', labelNames: ['tenant', 'destination', 'status'], registers });
+  const consent = new Counter({ name: 'attribution_consent_decisions_total', help: 'Consent switch decisions', labelNames: ['tenant', 'destination', 'decision'], registers });
+  const auth = new Counter({ name: 'attribution_dispatch_auth_errors_total', help: 'Credentials refused by the platform', labelNames: ['tenant', 'destination'], registers });
+  const retries = new Counter({ name: 'attribution_dispatch_retries_scheduled_total', help: 'Deliveries sent to a retry tier', labelNames: ['destination', 'tier'], registers });
+  const dead = new Counter({ name: 'attribution_dispatch_dead_letters_total', help: 'Messages written to the dead-letter topic', labelNames: ['destination', 'step'], registers });
+  const duration = new Histogram({
+    name: 'attribution_destination_request_duration_seconds',
+    help: 'One ad platform call',
+    labelNames: ['destination'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers,
+  });
+  const lag = new Gauge({ name: 'attribution_kafka_consumer_lag', help: 'Log end offset minus committed offset', labelNames: ['group', 'topic', 'partition'], registers });
+  return {
+    attempt: (d, outcome, code) => attempts.labels(d, outcome, code === null ? 'none' : String(code)).inc(),
+    delivery: (t, d, status) => deliveries.labels(metrics.tenant(t), d, status).inc(),
+    consent: (t, d, allowed) => consent.labels(metrics.tenant(t), d, allowed ? 'allowed' : 'blocked').inc(),
+    authError: (t, d) => auth.labels(metrics.tenant(t), d).inc(),
+    retryScheduled: (d, tier) => retries.labels(d, tier).inc(),
+    deadLetter: (d, step) => dead.labels(d ?? 'none', step).inc(),
+    requestDuration: (d, s) => duration.labels(d).observe(s),
+    lag: (group, topic, partition, value) => lag.labels(group, topic, String(partition)).set(value),
+  };
+}
