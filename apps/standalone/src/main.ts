@@ -1,11 +1,13 @@
-import { runMain } from '@attribution/core';
-import { ensureDemoTenant } from './demo-tenant';
-import { startEngine } from './engine';
+import { runMain, startTracing, toObservabilityConfig } from '@attribution/core';
 import { loadStandaloneEnv } from './env';
 
 runMain('attribution', async () => {
   const env = loadStandaloneEnv(process.env);
+  const tracing = startTracing('attribution', toObservabilityConfig(env).tracing);
+  // Loaded after tracing starts, so express, http and pg are instrumented.
+  const [{ ensureDemoTenant }, { startEngine }] = await Promise.all([import('./demo-tenant'), import('./engine')]);
   const engine = await startEngine(env);
+  engine.lifecycle.add('tracing', () => tracing.shutdown());
   const demo = env.DEMO_TENANT ? await ensureDemoTenant(engine.db) : null;
   const lines = [
     '',
