@@ -10,6 +10,7 @@ import {
   type TrackedEvent,
 } from '@attribution/core';
 import { ValidationFailedError, type FieldProblem } from './ingest-errors';
+import { scanBody } from './scan-body';
 
 const OPTIONS: Joi.ValidationOptions = { abortEarly: false, convert: true, errors: JOI_MESSAGE_OPTIONS };
 
@@ -22,6 +23,8 @@ export function validateEvents(body: unknown, nowSeconds: number): TrackedEvent[
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ValidationFailedError([{ index: 0, field: '', message: 'body must be a JSON object' }]);
   }
+  const unstorable = scanBody(body);
+  if (unstorable) throw new ValidationFailedError([unstorable]);
   const isBatch = 'events' in body;
   const { value, error } = (isBatch ? EventBatchSchema : EventSchema).validate(body, OPTIONS);
   if (error) {
