@@ -1,4 +1,4 @@
-import type { Logger, TrackedEvent } from '@attribution/core';
+import { currentTraceparent, withSpan, type Logger, type TrackedEvent } from '@attribution/core';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import type { EventWriter } from './event.repository';
 import { toEventRow, type RequestFacts } from './to-event-row';
@@ -10,16 +10,26 @@ export interface AcceptResult {
 
 export class EventService {
   constructor(
-    private readonly deps: { writer: EventWriter; onStored: () => void; logger: Logger },
+    private readonly deps: {
+      writer: EventWriter;
+      onStored: () => void;
+      logger: Logger;
+      onAccepted?: (tenantId: string, accepted: number, duplicates: number) => void;
+    },
   ) {}
 
   /** Resolves only once every new event is durably in Postgres: a 202 is a promise kept. */
   async accept(tenant: AuthenticatedTenant, events: TrackedEvent[], request: RequestFacts): Promise<AcceptResult> {
     const unique = dedupeWithinRequest(events);
-    const rows = unique.map((event) => toEventRow(event, tenant, request));
-    const inserted = await this.deps.writer.insert(rows);
+    const traceparent = currentTraceparent();
+    const rows = unique.map((event) => ({ ...toEventRow(event, tenant, request), traceparent }));
+    // The insert may be grouped with other requests' rows; this span is this request's wait for it.
+    const inserted = await withSpan('events insert', { attributes: { 'db.system': 'postgresql', 'events.count': rows.length } }, () =>
+      this.deps.writer.insert(rows),
+    );
     if (inserted.size > 0) this.deps.onStored();
     const result = { accepted: inserted.size, duplicates: events.length - inserted.size };
+    this.deps.onAccepted?.(tenant.tenantId, result.accepted, result.duplicates);
     this.deps.logger.info('ingest_received', { ...result, key_kind: tenant.keyKind });
     return result;
   }

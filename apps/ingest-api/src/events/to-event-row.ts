@@ -22,6 +22,8 @@ export interface NewEventRow {
   customData: object;
   consent: object | null;
   traceId: string;
+  /** W3C traceparent of the storing request, for the outbox relay (null with tracing off). */
+  traceparent?: string | null;
 }
 
 const CLICK_ID_KEYS = ['fbc', 'fbp', 'gclid', 'gbraid', 'wbraid', 'ttclid', 'ga_client_id'] as const;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 import { runWithLogContext } from '@attribution/core';
 
@@ -10,6 +11,14 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
  */
 export function traceContext(): RequestHandler {
   return (req, res, next) => {
+    // With tracing on, the HTTP instrumentation already continued the caller's trace: use its span.
+    const active = trace.getActiveSpan()?.spanContext();
+    if (active && trace.isSpanContextValid(active)) {
+      res.locals['traceId'] = active.traceId;
+      res.set('traceparent', `00-${active.traceId}-${active.spanId}-0${active.traceFlags & 1}`);
+      res.set('x-trace-id', active.traceId);
+      return runWithLogContext({ traceId: active.traceId }, next);
+    }
     const incoming = TRACEPARENT.exec(req.get('traceparent') ?? '');
     const traceId = incoming?.[1] && !/^0+$/.test(incoming[1]) ? incoming[1] : randomBytes(16).toString('hex');
     res.locals['traceId'] = traceId;

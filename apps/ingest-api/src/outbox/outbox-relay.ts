@@ -1,4 +1,5 @@
-import { encodeEventMessage, isRetryable, type Logger, type Producer } from '@attribution/core';
+import { SpanKind, propagation, trace, ROOT_CONTEXT, type Span } from '@opentelemetry/api';
+import { encodeEventMessage, injectTraceHeaders, isRetryable, runWithLogContext, tracer, type Logger, type Producer } from '@attribution/core';
 import { toStoredEvent, type PrismaClient } from '@attribution/db';
 
 export interface OutboxRelayConfig {
@@ -13,6 +14,8 @@ export interface OutboxRelayDeps {
   logger: Logger;
   /** Observes each published batch (tests await it instead of sleeping). */
   onPublished?: (count: number) => void;
+  /** Observes each batch Kafka refused (metrics). */
+  onFailure?: () => void;
 }
 
 const MAX_BACKOFF_MS = 10_000;
@@ -55,7 +58,9 @@ export class OutboxRelay {
 
   private schedule(ms: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), ms);
+    // nudge() runs inside a request: without a context of its own, the relay's log lines would
+    // carry that request's trace and tenant although a batch holds many tenants' events.
+    this.timer = setTimeout(() => runWithLogContext({ tenantId: null, traceId: null }, () => void this.tick()), ms);
   }
 
   private async tick(): Promise<void> {
@@ -75,14 +80,15 @@ export class OutboxRelay {
       this.failures = 0;
     } catch (error) {
       this.failures += 1;
+      this.deps.onFailure?.();
       const level = isRetryable(error) ? 'warn' : 'error';
       this.deps.logger[level]('outbox_publish_failed', { error, consecutive_failures: this.failures });
     }
   }
 
-  private publishBatch(): Promise<number> {
+  private async publishBatch(): Promise<number> {
     const { db, producer, topic } = this.deps;
-    return db.$transaction(
+    const published = await db.$transaction(
       async (tx) => {
         const claimed = await tx.$queryRaw<Array<{ id: bigint }>>`
           SELECT id FROM events WHERE publish_state = 'pending'
@@ -90,12 +96,34 @@ export class OutboxRelay {
         if (claimed.length === 0) return 0;
         const ids = claimed.map((row) => row.id);
         const events = await tx.event.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
-        await producer.send(topic, events.map((event) => encodeEventMessage(toStoredEvent(event))));
+        // One publish span per event, in the trace of the request that stored it; its context
+        // travels in the message headers, so the dispatcher's work joins the same trace.
+        const spans = events.map((event) => publishSpan(topic, event.traceparent));
+        try {
+          await producer.send(
+            topic,
+            events.map((event, i) => encodeEventMessage(toStoredEvent(event), injectTraceHeaders(trace.setSpan(ROOT_CONTEXT, spans[i]!)))),
+          );
+        } finally {
+          for (const span of spans) span.end();
+        }
         await tx.event.updateMany({ where: { id: { in: ids } }, data: { publishState: 'published', publishedAt: new Date() } });
-        this.deps.onPublished?.(ids.length);
         return ids.length;
       },
       { timeout: 60_000, maxWait: 10_000 },
     );
+    // Only after COMMIT: until then the rows are still pending for everyone else, and a failed
+    // commit leaves them to be published again.
+    if (published > 0) this.deps.onPublished?.(published);
+    return published;
   }
+}
+
+function publishSpan(topic: string, traceparent: string | null): Span {
+  const parent = traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
+  return tracer().startSpan(
+    `${topic} publish`,
+    { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.operation.type': 'publish' } },
+    parent,
+  );
 }
