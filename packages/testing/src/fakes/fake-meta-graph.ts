@@ -23,6 +23,8 @@ export interface ScriptedReply {
 export class FakeMetaGraph {
   readonly received: ReceivedMetaRequest[] = [];
   readonly rejected: Array<{ status: number; body: unknown }> = [];
+  /** When each event id was first accepted (ms since epoch), for latency measurements. */
+  readonly arrivals = new Map<string, number>();
   private readonly tokens = new Map<string, string>();
   private readonly script: ScriptedReply[] = [];
   private readonly pixelScripts = new Map<string, ScriptedReply[]>();
@@ -128,6 +130,8 @@ export class FakeMetaGraph {
     const request: ReceivedMetaRequest = { pixelId, accessToken: token, data: data as Array<Record<string, unknown>> };
     if (typeof body['test_event_code'] === 'string') request.testEventCode = body['test_event_code'];
     this.received.push(request);
+    const arrivedAt = Date.now();
+    for (const event of request.data) if (!this.arrivals.has(String(event['event_id']))) this.arrivals.set(String(event['event_id']), arrivedAt);
     return { status: 200, body: { events_received: data.length, messages: [], fbtrace_id: `fake${this.received.length}` } };
   }
 
