@@ -21,7 +21,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-undef': 'off' },
   },
   {
-    files: ['**/main.ts', '**/env.ts', '**/bin/**', 'packages/testing/**', 'bench/**', '**/*.test.ts', '**/*.config.*'],
+    files: ['**/main.ts', '**/env.ts', '**/bin.ts', '**/bin/**', 'packages/testing/**', 'bench/**', '**/*.test.ts', '**/*.config.*'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { main } from './cli';
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('(reading the secret from stdin; end with Enter, then Ctrl-D)\n');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+// The one place the CLI reads its environment; cli-env.ts validates it once.
+const env = process.env;
+
+void main(process.argv.slice(2), env, {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin,
+}).then((code) => {
+  process.exitCode = code;
+  // Clients are closed by then; a library's stray timer must not keep an admin command alive.
+  setTimeout(() => process.exit(code), 2_000).unref();
+});

@@ -1,0 +1,68 @@
+import { generateApiKey, type ApiKeyKind } from '@attribution/core';
+import type { CommandSpec } from './command';
+import { TX_OPTIONS, type CommandContext } from './context';
+import { fields, table } from './output';
+import { TENANT_OPTION } from './tenant.command';
+
+async function rotate(ctx: CommandContext): Promise<void> {
+  const tenant = await ctx.tenant();
+  const choice = ctx.string('kind') ?? 'both';
+  const kinds: ApiKeyKind[] = choice === 'both' ? ['public', 'secret'] : [choice as ApiKeyKind];
+  const fresh = kinds.map((kind) => generateApiKey(kind));
+  // One transaction: the new keys exist before the old ones stop working, and a failure
+  // leaves the old keys untouched. The api_keys trigger announces the revocation at commit.
+  const { created, revoked } = await ctx.db.$transaction(async (tx) => {
+    // Two rotations of one tenant at once would each keep their own new key: take turns.
+    await tx.$executeRaw`SELECT 1 FROM tenants WHERE id = ${tenant.id}::uuid FOR UPDATE`;
+    const now = new Date();
+    const old = await tx.apiKey.findMany({ where: { tenantId: tenant.id, kind: { in: kinds }, revokedAt: null } });
+    const created = await tx.apiKey.createManyAndReturn({
+      data: fresh.map((k) => ({ tenantId: tenant.id, kind: k.kind, keyHash: k.hash, displayPrefix: k.displayPrefix })),
+    });
+    await tx.apiKey.updateMany({ where: { id: { in: old.map((k) => k.id) } }, data: { revokedAt: now } });
+    return { created, revoked: old.map((k) => ({ ...k, revokedAt: now })) };
+  }, TX_OPTIONS);
+  const keyOf = (kind: ApiKeyKind) => fresh.find((k) => k.kind === kind)?.key;
+  ctx.out.result(
+    {
+      tenant_id: tenant.id,
+      keys: Object.fromEntries(kinds.map((kind) => [kind, keyOf(kind)])),
+      created: created.map((k) => ({ id: k.id, kind: k.kind, prefix: k.displayPrefix })),
+      revoked: revoked.map((k) => ({ id: k.id, kind: k.kind, prefix: k.displayPrefix, revoked_at: k.revokedAt })),
+    },
+    () =>
+      [
+        `Rotated ${kinds.join(' and ')} key${kinds.length > 1 ? 's' : ''} of tenant ${tenant.id}`,
+        '',
+        'New keys (shown once: only their hashes are stored)',
+        fields(kinds.map((kind) => [`${kind} key`, keyOf(kind)!]), '  '),
+        '',
+        `Revoked (refused by every ingest-api replica within a second)`,
+        table(revoked, [
+          { header: 'kind', value: (k) => k.kind },
+          { header: 'prefix', value: (k) => `${k.displayPrefix}…` },
+        ]),
+      ].join('\n'),
+  );
+}
+
+export const keysCommand: CommandSpec = {
+  name: 'keys',
+  summary: 'Manage a tenant\'s API keys',
+  subcommands: [
+    {
+      name: 'rotate',
+      summary: 'Create new keys and revoke the old ones, in one transaction',
+      details:
+        'Every ingest-api replica refuses the revoked keys within a second (PostgreSQL change\n' +
+        'notifications). Deploy the new secret key to your servers and the new public key to your\n' +
+        'pages first if you need an overlap: rotation is immediate.',
+      options: [
+        TENANT_OPTION,
+        { name: 'kind', type: 'string', valueName: 'kind', choices: ['public', 'secret', 'both'], description: 'which keys to rotate', defaultText: 'both' },
+      ],
+      examples: ['attribution keys rotate --tenant 6f1c…', 'attribution keys rotate --tenant 6f1c… --kind secret --json'],
+      action: rotate,
+    },
+  ],
+};

@@ -1,0 +1,234 @@
+import { createTenantWithKeys, type ApiKey, type Tenant } from '@attribution/db';
+import type { CommandSpec } from './command';
+import { countryOption, originsOption, retentionOption, RETENTION_DAYS, tenantNameOption } from './cli-validate';
+import { ValidationError } from './cli-errors';
+import type { CommandContext } from './context';
+import { fields, table } from './output';
+
+const TENANT_OPTION = { name: 'tenant', type: 'string', valueName: 'id', required: true, description: 'tenant id' } as const;
+
+export function tenantJson(t: Tenant) {
+  return {
+    id: t.id,
+    name: t.name,
+    status: t.status,
+    retention_days: t.retentionDays,
+    allowed_origins: t.allowedOrigins,
+    default_country: t.defaultCountry,
+    consent_policy: t.consentPolicy,
+    created_at: t.createdAt,
+    updated_at: t.updatedAt,
+  };
+}
+
+export function keyJson(k: ApiKey) {
+  return { id: k.id, kind: k.kind, prefix: k.displayPrefix, state: k.revokedAt ? 'revoked' : 'active', created_at: k.createdAt, revoked_at: k.revokedAt };
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : '-');
+const originsText = (origins: string[]) => (origins.length ? origins.join(', ') : '(none: public keys are refused from every origin)');
+
+function tenantFields(t: Tenant): string {
+  return fields([
+    ['id', t.id],
+    ['name', t.name],
+    ['status', t.status],
+    ['retention days', String(t.retentionDays)],
+    ['allowed origins', originsText(t.allowedOrigins)],
+    ['default country', t.defaultCountry ?? '-'],
+    ['consent policy', t.consentPolicy],
+    ['created', iso(t.createdAt)],
+  ], '  ');
+}
+
+async function create(ctx: CommandContext): Promise<void> {
+  const name = tenantNameOption(ctx.required('name'));
+  const retention = ctx.string('retention-days');
+  const country = ctx.string('default-country');
+  const input = {
+    name,
+    ...(retention !== undefined ? { retentionDays: retentionOption('retention-days', retention) } : {}),
+    allowedOrigins: originsOption(ctx.list('origin')),
+    ...(country !== undefined ? { defaultCountry: countryOption(country) } : {}),
+    ...(ctx.string('consent-policy') ? { consentPolicy: ctx.string('consent-policy') as 'block' | 'allow' } : {}),
+  };
+  const { tenant, publicKey, secretKey } = await createTenantWithKeys(ctx.db, input);
+  ctx.out.result({ tenant: tenantJson(tenant), keys: { public: publicKey, secret: secretKey } }, () =>
+    [
+      `Created tenant ${tenant.id}`,
+      tenantFields(tenant),
+      '',
+      'API keys (shown once: only their hashes are stored)',
+      fields([['public key', publicKey], ['secret key', secretKey]], '  '),
+      '',
+      `The public key (pk_) is for browsers on the allowed origins; the secret key (sk_) is for servers only.`,
+    ].join('\n'),
+  );
+}
+
+async function list(ctx: CommandContext): Promise<void> {
+  const tenants = await ctx.db.tenant.findMany({ orderBy: { createdAt: 'asc' } });
+  ctx.out.result({ tenants: tenants.map(tenantJson) }, () =>
+    table(tenants, [
+      { header: 'id', value: (t) => t.id },
+      { header: 'name', value: (t) => t.name },
+      { header: 'status', value: (t) => t.status },
+      { header: 'retention', value: (t) => `${t.retentionDays}d` },
+      { header: 'country', value: (t) => t.defaultCountry ?? '-' },
+      { header: 'consent', value: (t) => t.consentPolicy },
+      { header: 'origins', value: (t) => String(t.allowedOrigins.length) },
+      { header: 'created', value: (t) => iso(t.createdAt) },
+    ]),
+  );
+}
+
+async function show(ctx: CommandContext): Promise<void> {
+  const tenant = await ctx.tenant();
+  const [keys, destinations, deliveries] = await Promise.all([
+    ctx.db.apiKey.findMany({ where: { tenantId: tenant.id }, orderBy: [{ createdAt: 'asc' }, { kind: 'asc' }] }),
+    ctx.db.destination.findMany({ where: { tenantId: tenant.id }, orderBy: { platform: 'asc' } }),
+    ctx.db.delivery.groupBy({ by: ['destination', 'status'], where: { tenantId: tenant.id }, _count: { _all: true }, orderBy: [{ destination: 'asc' }, { status: 'asc' }] }),
+  ]);
+  const destinationRows = destinations.map((d) => ({
+    platform: d.platform,
+    status: d.status,
+    settings: d.settings as Record<string, unknown>,
+    credentials_set: d.credentialsEncrypted !== null,
+    updated_at: d.updatedAt,
+  }));
+  const deliveryRows = deliveries.map((d) => ({ destination: d.destination, status: d.status, count: d._count._all }));
+  ctx.out.result(
+    { tenant: tenantJson(tenant), api_keys: keys.map(keyJson), destinations: destinationRows, deliveries: deliveryRows },
+    () =>
+      [
+        `Tenant ${tenant.id}`,
+        tenantFields(tenant),
+        '',
+        'API keys',
+        table(keys, [
+          { header: 'kind', value: (k) => k.kind },
+          { header: 'prefix', value: (k) => `${k.displayPrefix}…` },
+          { header: 'state', value: (k) => (k.revokedAt ? 'revoked' : 'active') },
+          { header: 'created', value: (k) => iso(k.createdAt) },
+          { header: 'revoked', value: (k) => iso(k.revokedAt) },
+        ]),
+        '',
+        'Destinations (secrets are never shown; `attribution destination show` masks them)',
+        table(destinationRows, [
+          { header: 'platform', value: (d) => d.platform },
+          { header: 'status', value: (d) => d.status },
+          { header: 'settings', value: (d) => Object.entries(d.settings).map(([k, v]) => `${k}=${String(v)}`).join(' ') || '-' },
+          { header: 'credentials', value: (d) => (d.credentials_set ? 'set' : 'missing') },
+          { header: 'updated', value: (d) => iso(d.updated_at) },
+        ]),
+        '',
+        'Deliveries',
+        table(deliveryRows, [
+          { header: 'destination', value: (d) => d.destination },
+          { header: 'status', value: (d) => d.status },
+          { header: 'count', value: (d) => String(d.count) },
+        ]),
+      ].join('\n'),
+  );
+}
+
+async function setRetention(ctx: CommandContext): Promise<void> {
+  const days = retentionOption('days', ctx.required('days'));
+  const before = await ctx.tenant();
+  const tenant = await ctx.db.tenant.update({ where: { id: before.id }, data: { retentionDays: days } });
+  ctx.out.result({ tenant: tenantJson(tenant), previous_retention_days: before.retentionDays }, () =>
+    `Tenant ${tenant.id}: retention ${before.retentionDays} → ${tenant.retentionDays} days (the pruner applies it on its next run)`,
+  );
+}
+
+async function setOrigins(ctx: CommandContext): Promise<void> {
+  const raw = ctx.list('origin');
+  const none = ctx.flag('none');
+  if (none === raw.length > 0) throw new ValidationError(`give either --origin (one or more) or --none`);
+  const origins = originsOption(raw);
+  const before = await ctx.tenant();
+  const tenant = await ctx.db.tenant.update({ where: { id: before.id }, data: { allowedOrigins: origins } });
+  ctx.out.result({ tenant: tenantJson(tenant), previous_allowed_origins: before.allowedOrigins }, () =>
+    `Tenant ${tenant.id}: allowed origins ${originsText(tenant.allowedOrigins)}`,
+  );
+}
+
+function setStatus(status: 'active' | 'disabled') {
+  return async (ctx: CommandContext): Promise<void> => {
+    const before = await ctx.tenant();
+    const tenant = before.status === status ? before : await ctx.db.tenant.update({ where: { id: before.id }, data: { status } });
+    const changed = before.status !== status;
+    ctx.out.result({ tenant: tenantJson(tenant), changed }, () =>
+      status === 'disabled'
+        ? `Tenant ${tenant.id} ${changed ? 'disabled' : 'was already disabled'}: every ingest-api replica refuses its keys (401) within a second`
+        : `Tenant ${tenant.id} ${changed ? 'enabled' : 'was already enabled'}: its active keys are accepted again`,
+    );
+  };
+}
+
+export const tenantCommand: CommandSpec = {
+  name: 'tenant',
+  summary: 'Create, list, inspect and configure tenants',
+  subcommands: [
+    {
+      name: 'create',
+      summary: 'Create a tenant and its first public (pk_) and secret (sk_) API keys',
+      details: 'The keys are printed once; only their SHA-256 hashes are stored.',
+      options: [
+        { name: 'name', type: 'string', valueName: 'name', required: true, description: 'display name' },
+        { name: 'retention-days', type: 'string', valueName: 'days', description: `days events are kept (${RETENTION_DAYS.min}..${RETENTION_DAYS.max})`, defaultText: '90' },
+        { name: 'origin', type: 'string', valueName: 'origin', multiple: true, description: 'allowed browser origin for the public key, scheme://host[:port]' },
+        { name: 'default-country', type: 'string', valueName: 'cc', description: 'ISO 3166-1 alpha-2 country for phone numbers without a country code' },
+        { name: 'consent-policy', type: 'string', valueName: 'policy', choices: ['block', 'allow'], description: 'events without a consent signal are', defaultText: 'block' },
+      ],
+      examples: [
+        `attribution tenant create --name "Shop" --origin https://shop.example --origin https://www.shop.example --default-country US`,
+        `attribution tenant create --name "Shop" --retention-days 30 --consent-policy allow --json`,
+      ],
+      action: create,
+    },
+    { name: 'list', summary: 'List every tenant', examples: ['attribution tenant list', 'attribution tenant list --json'], action: list },
+    {
+      name: 'show',
+      summary: 'Show a tenant: settings, API key prefixes and states, destinations, delivery counts',
+      details: 'Secrets are never shown: keys by their prefix only, destinations without credentials.',
+      options: [TENANT_OPTION],
+      examples: ['attribution tenant show --tenant 6f1c…'],
+      action: show,
+    },
+    {
+      name: 'set-retention',
+      summary: 'Set how many days a tenant\'s events are kept',
+      options: [TENANT_OPTION, { name: 'days', type: 'string', valueName: 'days', required: true, description: `${RETENTION_DAYS.min}..${RETENTION_DAYS.max}` }],
+      examples: ['attribution tenant set-retention --tenant 6f1c… --days 30'],
+      action: setRetention,
+    },
+    {
+      name: 'set-origins',
+      summary: 'Replace the browser origins allowed to use the tenant\'s public key',
+      options: [
+        TENANT_OPTION,
+        { name: 'origin', type: 'string', valueName: 'origin', multiple: true, description: 'allowed origin, scheme://host[:port]' },
+        { name: 'none', type: 'boolean', description: 'allow no origin at all (public key refused everywhere)' },
+      ],
+      examples: ['attribution tenant set-origins --tenant 6f1c… --origin https://shop.example --origin https://m.shop.example'],
+      action: setOrigins,
+    },
+    {
+      name: 'disable',
+      summary: 'Disable a tenant: its keys are refused (401) by every replica within a second',
+      options: [TENANT_OPTION],
+      examples: ['attribution tenant disable --tenant 6f1c…'],
+      action: setStatus('disabled'),
+    },
+    {
+      name: 'enable',
+      summary: 'Enable a disabled tenant again',
+      options: [TENANT_OPTION],
+      examples: ['attribution tenant enable --tenant 6f1c…'],
+      action: setStatus('active'),
+    },
+  ],
+};
+
+export { TENANT_OPTION };
