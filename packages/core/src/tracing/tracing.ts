@@ -1,11 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { setTraceIdSource } from '../logger/log-context';
 
 export interface TracingConfig {
@@ -26,8 +20,20 @@ const UNINSTRUMENTED_PATHS = new Set(['/health', '/ready', '/metrics']);
  * each app's main parses its config, calls this, and only then imports the rest. The active
  * span's trace id is handed to the logger, so every log line leads to its trace.
  */
-export function startTracing(serviceName: string, config: TracingConfig): Tracing {
+export async function startTracing(serviceName: string, config: TracingConfig): Promise<Tracing> {
   if (!config.enabled) return { shutdown: async () => undefined };
+  // Loaded here, not at import: the SDK is heavy, and only service mains need it.
+  const [{ W3CTraceContextPropagator }, { OTLPTraceExporter }, { ExpressInstrumentation }, { HttpInstrumentation }, { PgInstrumentation }, { NodeSDK }, sdkTrace] =
+    await Promise.all([
+      import('@opentelemetry/core'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/instrumentation-express'),
+      import('@opentelemetry/instrumentation-http'),
+      import('@opentelemetry/instrumentation-pg'),
+      import('@opentelemetry/sdk-node'),
+      import('@opentelemetry/sdk-trace-base'),
+    ]);
+  const { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } = sdkTrace;
   const spanProcessors: SpanProcessor[] = config.otlpEndpoint
     ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${config.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))]
     : [];
