@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { envFields, parseEnv, topicNames, type EnvSource, type LogLevel, type Topics } from '@attribution/core';
+import { DEFAULT_BATCHING_CONFIG, type BatchingEventWriterConfig } from './events/batching-event-writer';
 
 /** Every variable the ingest-api reads. The standalone runner reuses these keys. */
 export const ingestEnvKeys = {
@@ -9,6 +10,7 @@ export const ingestEnvKeys = {
   KAFKA_BROKERS: envFields.kafkaBrokers,
   KAFKA_CLIENT_ID: envFields.kafkaClientId('ingest-api'),
   KAFKA_TOPIC_PREFIX: envFields.topicPrefix,
+  KAFKA_RETRY_DELAYS_MS: envFields.retryDelaysMs,
   KAFKA_PARTITIONS: Joi.number().integer().min(1).max(1000).default(6),
   LOG_LEVEL: envFields.logLevel,
   BODY_LIMIT_BYTES: Joi.number().integer().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
@@ -17,6 +19,10 @@ export const ingestEnvKeys = {
   RATE_LIMIT_BURST: Joi.number().integer().min(1).max(10_000_000).default(2_000),
   OUTBOX_POLL_MS: Joi.number().integer().min(10).max(60_000).default(1_000),
   OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(5_000).default(500),
+  EVENT_BATCH_WINDOW_MS: Joi.number().min(0).max(1_000).default(DEFAULT_BATCHING_CONFIG.maxWaitMs),
+  EVENT_BATCH_MAX_ROWS: Joi.number().integer().min(1).max(10_000).default(DEFAULT_BATCHING_CONFIG.maxBatchRows),
+  EVENT_BATCH_MAX_IN_FLIGHT: Joi.number().integer().min(1).max(100).default(DEFAULT_BATCHING_CONFIG.maxInFlightFlushes),
+  EVENT_BATCH_MAX_QUEUED_ROWS: Joi.number().integer().min(1).max(1_000_000).default(DEFAULT_BATCHING_CONFIG.maxQueuedRows),
   SHUTDOWN_TIMEOUT_MS: envFields.shutdownTimeoutMs,
 };
 
@@ -27,6 +33,7 @@ export interface IngestEnv {
   KAFKA_BROKERS?: string[];
   KAFKA_CLIENT_ID: string;
   KAFKA_TOPIC_PREFIX: string;
+  KAFKA_RETRY_DELAYS_MS: number[];
   KAFKA_PARTITIONS: number;
   LOG_LEVEL: LogLevel;
   BODY_LIMIT_BYTES: number;
@@ -35,6 +42,11 @@ export interface IngestEnv {
   RATE_LIMIT_BURST: number;
   OUTBOX_POLL_MS: number;
   OUTBOX_BATCH_SIZE: number;
+  /** Optional so callers that build an env by hand get the defaults. */
+  EVENT_BATCH_WINDOW_MS?: number;
+  EVENT_BATCH_MAX_ROWS?: number;
+  EVENT_BATCH_MAX_IN_FLIGHT?: number;
+  EVENT_BATCH_MAX_QUEUED_ROWS?: number;
   SHUTDOWN_TIMEOUT_MS: number;
 }
 
@@ -46,6 +58,8 @@ export interface IngestConfig {
   topics: Topics;
   partitions: number;
   outbox: { pollMs: number; batchSize: number };
+  /** Group commit of event inserts (see BatchingEventWriter). */
+  eventBatching: BatchingEventWriterConfig;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
 }
@@ -56,9 +70,15 @@ export function toIngestConfig(env: IngestEnv): IngestConfig {
     rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
     databaseUrl: env.DATABASE_URL,
     kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID } : null,
-    topics: topicNames(env.KAFKA_TOPIC_PREFIX),
+    topics: topicNames(env.KAFKA_TOPIC_PREFIX, env.KAFKA_RETRY_DELAYS_MS),
     partitions: env.KAFKA_PARTITIONS,
     outbox: { pollMs: env.OUTBOX_POLL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
+    eventBatching: {
+      maxWaitMs: env.EVENT_BATCH_WINDOW_MS ?? DEFAULT_BATCHING_CONFIG.maxWaitMs,
+      maxBatchRows: env.EVENT_BATCH_MAX_ROWS ?? DEFAULT_BATCHING_CONFIG.maxBatchRows,
+      maxInFlightFlushes: env.EVENT_BATCH_MAX_IN_FLIGHT ?? DEFAULT_BATCHING_CONFIG.maxInFlightFlushes,
+      maxQueuedRows: env.EVENT_BATCH_MAX_QUEUED_ROWS ?? DEFAULT_BATCHING_CONFIG.maxQueuedRows,
+    },
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };

@@ -7,7 +7,8 @@ import { createApp } from './app';
 import { ApiKeyService } from './auth/api-key.service';
 import { PrismaApiKeyStore } from './auth/api-key.store';
 import type { IngestConfig } from './env';
-import { PrismaEventWriter } from './events/event.repository';
+import { BatchingEventWriter } from './events/batching-event-writer';
+import { PgEventWriter } from './events/event.repository';
 import { RateLimiter } from './http/rate-limiter';
 import { EventService } from './events/event.service';
 import { OutboxRelay } from './outbox/outbox-relay';
@@ -56,7 +57,13 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
     onError: (error) => logger.warn('change_listener_error', { error }),
   });
   await changes.ready;
-  const events = new EventService({ writer: new PrismaEventWriter(db), onStored: () => relay.nudge(), logger });
+  // Group commit: concurrent requests share one INSERT; each still answers only after its commit.
+  const store = new PgEventWriter(config.databaseUrl, {
+    poolMax: config.eventBatching.maxInFlightFlushes,
+    onPoolError: (error) => logger.warn('event_writer_pool_error', { error }),
+  });
+  const writer = new BatchingEventWriter(store, config.eventBatching);
+  const events = new EventService({ writer, onStored: () => relay.nudge(), logger });
   const app = createApp({
     logger,
     apiKeys,
@@ -72,6 +79,11 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
   relay.start();
 
   lifecycle.add('ingest-http', () => closeServer(server));
+  lifecycle.add('event-writer', async () => {
+    await writer.close();
+    await store.close();
+    logger.info('event_writer_closed', { ...writer.stats() });
+  });
   lifecycle.add('outbox-relay', () => relay.stop());
   lifecycle.add('ingest-producer', () => producer.disconnect());
   lifecycle.add('ingest-change-listener', () => changes.close());

@@ -19,10 +19,11 @@
  * the real file. The redirect is local to this worker thread and is a no-op when the expected
  * file exists.
  *
- * Three @prisma/adapter-pg 7.10 shortcomings are worked around here, also only inside this
- * worker (the app's own Prisma client is untouched): see reportPgCharAsCharacter,
- * trackConnections and the `config` comment in main(). Without them `diff` from a migrations
- * directory fails, or (worse) replays the migrations into the main database.
+ * @prisma/adapter-pg 7.10 shortcomings are worked around here, also only inside this worker
+ * (the app's own Prisma client is untouched): see reportPgCharAsCharacter, sendScriptsWhole,
+ * provideShadowDatabases, trackConnections and the `config` comment in main(). Without them a
+ * migration with a ";" inside a statement fails, and `diff` from a migrations directory fails,
+ * fails at random, or (worse) replays the migrations into the main database.
  *
  * Versions: all @prisma/* packages and `prisma` are pinned to the same exact version (7.10.0);
  * re-run the integration tests after any upgrade.
@@ -32,6 +33,7 @@
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const fsp = require('node:fs/promises');
+const crypto = require('node:crypto');
 const path = require('node:path');
 
 /** Resolve `request` as seen from the directory `fromDir`. */
@@ -140,36 +142,74 @@ function reportPgCharAsCharacter(connection, ColumnTypeEnum) {
 }
 
 /**
- * Record every adapter (pool) the factory opens, so all can be disposed at the end, and fix the
- * shadow database's disposal: adapter-pg 7.10 runs DROP DATABASE while the shadow pool is still
- * connected ("database ... is being accessed by other users") and never closes the pool it used
- * to create it. Here the shadow pool is closed first, then the database dropped (WITH (FORCE),
- * PostgreSQL >= 13), then the admin pool closed.
+ * Record every adapter (pool) the factory opens, so all can be disposed at the end, and make
+ * disposal wait until the pool's connections are really closed: pg-pool's end() resolves as
+ * soon as it has asked its idle clients to close, not when their sockets are closed
+ * (brianc/node-postgres#2328). A shadow database is dropped right after its pool is disposed,
+ * and the parent may drop the main database as soon as the worker replies: a DROP ... WITH
+ * (FORCE) that catches a connection still closing terminates it, and the server's FATAL 57P01
+ * ("terminating connection due to administrator command") arrives on the closing client as an
+ * 'error' event. That race failed `diff` at random (see provideShadowDatabases).
  */
 function trackConnections(factory, opened, onConnection) {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const connection = await connect();
     onConnection(connection);
+    disposeWaitsForClose(connection);
     opened.push(onceOnly(connection));
     return connection;
   };
-  const connectToShadowDb = factory.connectToShadowDb.bind(factory);
+  return factory;
+}
+
+/**
+ * A closing connection normally ends in milliseconds; the bound only keeps an unreachable server
+ * from hanging the command after its work is done (the parent terminates the worker, which
+ * destroys any socket left).
+ */
+const CLOSE_WAIT_MS = 5_000;
+
+function disposeWaitsForClose(connection) {
+  const pool = connection.underlyingDriver();
+  const closed = [];
+  // Registered before the engine gets the adapter, so no client connects unobserved.
+  pool.on('connect', (client) => closed.push(new Promise((resolve) => client.once('end', resolve))));
+  const dispose = connection.dispose.bind(connection);
+  connection.dispose = async () => {
+    await dispose();
+    let timer;
+    const timeout = new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+    await Promise.race([Promise.all(closed), timeout]);
+    clearTimeout(timer);
+  };
+}
+
+/**
+ * Shadow databases for `diff` from a migrations directory, provided here instead of by
+ * adapter-pg 7.10's connectToShadowDb, which drops the database while its own pool is still
+ * connected ("database ... is being accessed by other users"), never closes the pool it created
+ * the database with, and gives the shadow pool no 'error' listener, so a FATAL on an idle shadow
+ * connection became an uncaught exception in this worker, reported as the command's failure.
+ * Here both pools come from a factory's own connect() (tracked, with adapter-pg's idle-error
+ * listener), the pool that created the database is the one that drops it (no guessing which
+ * of the opened pools it was), and the drop waits until the shadow connections are closed, so
+ * WITH (FORCE) (PostgreSQL >= 13) only ever ends a connection that did not close in
+ * CLOSE_WAIT_MS.
+ */
+function provideShadowDatabases(factory, factoryFor) {
   factory.connectToShadowDb = async () => {
-    const before = opened.length;
-    const shadow = await connectToShadowDb(); // calls this.connect() (tracked above) + CREATE DATABASE
-    const admin = opened[before];
-    const pool = shadow.underlyingDriver();
-    const database = String(pool.options.database).replace(/"/g, '""');
-    onConnection(shadow);
+    const admin = await factory.connect();
+    const database = `prisma_migrate_shadow_db_${crypto.randomUUID()}`;
+    await admin.executeScript(`CREATE DATABASE "${database}"`);
+    const shadow = await factoryFor(database).connect();
+    const closeShadowPool = shadow.dispose;
     shadow.dispose = async () => {
-      await pool.end().catch(() => undefined);
-      if (!admin) return;
+      await closeShadowPool();
       await admin.executeScript(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
       await admin.dispose();
     };
-    opened.push(onceOnly(shadow));
-    return shadow;
+    return onceOnly(shadow);
   };
   return factory;
 }
@@ -197,18 +237,19 @@ async function main() {
   const { PrismaPg } = require(adapterPgDir);
   const { ColumnTypeEnum } = require(resolveFrom(adapterPgDir, '@prisma/driver-adapter-utils'));
 
-  // The factory also provides shadow databases (CREATE DATABASE prisma_migrate_shadow_db_<uuid>
-  // on the same server, dropped afterwards) for `diff` from a migrations directory. It opens
-  // them with `{ ...config, database: <shadow> }`; node-postgres lets a `connectionString`
-  // override `database`, which would replay (and reset!) the migrations in the main database.
-  // So the URL is split into fields here, never passed as `connectionString`.
+  // Shadow databases (see provideShadowDatabases) are opened with `{ ...config, database }`;
+  // node-postgres lets a `connectionString` override `database`, which would replay (and
+  // reset!) the migrations in the main database. So the URL is split into fields here, never
+  // passed as `connectionString`.
   const { parse } = require(resolveFrom(resolveFrom(adapterPgDir, 'pg'), 'pg-connection-string'));
   const config = { ...parse(databaseUrl), max: 2 };
   const opened = [];
-  const factory = trackConnections(new PrismaPg(config), opened, (connection) => {
+  const onConnection = (connection) => {
     reportPgCharAsCharacter(connection, ColumnTypeEnum);
     sendScriptsWhole(connection);
-  });
+  };
+  const factoryFor = (database) => trackConnections(new PrismaPg({ ...config, database }), opened, onConnection);
+  const factory = provideShadowDatabases(factoryFor(config.database), factoryFor);
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const engine = await SchemaEngineWasm.setup({ adapter });
   const filters = { externalTables: [], externalEnums: [] };
@@ -235,27 +276,29 @@ async function main() {
     throw new Error(`Unknown schema engine command: ${command}`);
   } finally {
     await engine.stop();
-    // Neither the engine nor adapter-pg closes every pool it opened (the connection used to
-    // create a shadow database is never disposed): close them all, newest first, so no
-    // connection outlives the command.
+    // The engine disposes nothing when it stops, nor the shadow database of a command that
+    // failed half-way: close every pool, newest first (a shadow database is dropped through the
+    // older pool that created it), so no connection outlives the reply.
     for (const connection of opened.reverse()) await connection.dispose().catch(() => undefined);
   }
 }
 
-function reportError(error) {
+function reportError(error, context = '') {
   const e = error instanceof Error ? error : new Error(String(error));
   // A Rust panic surfaces as `RuntimeError: unreachable`; its message is in Prisma's registry.
   /** @type {any} */ const registry = /** @type {any} */ (globalThis).PRISMA_WASM_PANIC_REGISTRY;
   const panic = e.name === 'RuntimeError' && registry ? registry.get() : undefined;
   parentPort?.postMessage({
     ok: false,
-    error: { name: e.name, message: panic || e.message, stack: e.stack, code: /** @type {any} */ (e).code },
+    error: { name: e.name, message: `${panic || e.message}${context}`, stack: e.stack, code: /** @type {any} */ (e).code },
   });
 }
 
-// Engine callbacks can panic outside the awaited chain: report those too, then stop.
+// Engine callbacks can panic outside the awaited chain, and an EventEmitter without an 'error'
+// listener throws: report those too, marked, since the parent prefixes every failure with the
+// command's name as if the engine had raised it. Then stop.
 process.on('uncaughtException', (error) => {
-  reportError(error);
+  reportError(error, ' (uncaught in the schema engine worker)');
   process.exit(1);
 });
 

@@ -38,3 +38,32 @@ export function isConnectionError(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * PostgreSQL's SQLSTATE behind an error, wherever Prisma put it: on the error itself, along the
+ * cause chain, or (raw queries through the driver adapter) under meta.driverAdapterError.
+ * Prisma's own codes (P1000-P6999) are not SQLSTATEs and are looked through.
+ */
+export function postgresErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 6; depth += 1) {
+    const candidate = current as { code?: unknown; originalCode?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    for (const code of [candidate.originalCode, candidate.code]) {
+      if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^P[1-9]/.test(code)) return code;
+    }
+    current = candidate.meta?.driverAdapterError ?? candidate.cause;
+  }
+  return undefined;
+}
+
+/**
+ * SQLSTATEs with which PostgreSQL refuses a value it cannot store, not the statement: a NUL
+ * character in text (22021) or JSON (22P05), an unpaired UTF-16 surrogate in JSON (22P02).
+ * Retrying cannot help; the request that brought the value is at fault.
+ */
+const UNSTORABLE_VALUE_CODES = new Set(['22021', '22P05', '22P02']);
+
+export function isUnstorableValueError(error: unknown): boolean {
+  const code = postgresErrorCode(error);
+  return code !== undefined && UNSTORABLE_VALUE_CODES.has(code);
+}

@@ -16,6 +16,12 @@ async function query<T = Record<string, unknown>>(url: string, sql: string, para
   }
 }
 
+/** The migration folders in the order the engine applies them: the expectations follow prisma/migrations. */
+async function migrationNames(): Promise<string[]> {
+  const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+}
+
 /** An empty database (template0), to run the migrations from scratch. */
 const emptyDatabase = (): Promise<TestDatabase> =>
   createTestDatabase(process.env.TEST_PG_ADMIN_URL, { template: 'template0' });
@@ -30,19 +36,19 @@ describe('applyMigrations (WebAssembly schema engine)', () => {
     const db = await emptyDatabase();
     dbs.push(db);
 
+    const expected = await migrationNames();
+    expect(expected[0]).toMatch(/^\d{14}_init$/);
     const first = await applyMigrations(db.url);
-    const folders = (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-    expect(first.appliedMigrationNames).toEqual(folders);
-    expect(first.appliedMigrationNames[0]).toMatch(/^\d{14}_init$/);
+    expect(first.appliedMigrationNames).toEqual(expected);
 
     const second = await applyMigrations(db.url);
     expect(second.appliedMigrationNames).toEqual([]);
 
     const rows = await query<{ migration_name: string; finished: boolean; rolled_back: boolean }>(
       db.url,
-      'SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations',
+      'SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations ORDER BY migration_name',
     );
-    expect(rows).toEqual(folders.map((name) => ({ migration_name: name, finished: true, rolled_back: false })));
+    expect(rows).toEqual(expected.map((name) => ({ migration_name: name, finished: true, rolled_back: false })));
 
     const tables = await query<{ table_name: string }>(
       db.url,
@@ -77,11 +83,11 @@ describe('applyMigrations (WebAssembly schema engine)', () => {
   it('serialises concurrent runs (advisory lock): each migration is applied exactly once', async () => {
     const db = await emptyDatabase();
     dbs.push(db);
-    const folders = (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory()).length;
+    const expected = await migrationNames();
     const results = await Promise.all([applyMigrations(db.url), applyMigrations(db.url), applyMigrations(db.url)]);
-    expect(results.flatMap((r) => r.appliedMigrationNames)).toHaveLength(folders);
+    expect(results.flatMap((r) => r.appliedMigrationNames).sort()).toEqual(expected);
     const [{ count }] = (await query<{ count: string }>(db.url, 'SELECT count(*) FROM _prisma_migrations')) as [{ count: string }];
-    expect(count).toBe(String(folders));
+    expect(count).toBe(String(expected.length));
   });
 
   it('reports a failing migration with its error and refuses to continue', async () => {
@@ -107,6 +113,25 @@ describe('migrations and schema.prisma stay in sync', () => {
     try {
       // The engine replays the migrations in a shadow database on the same server.
       await expect(diffMigrationsToSchema({ databaseUrl: db.url })).resolves.toBe('');
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('drops its shadow database and closes every connection before it returns', async () => {
+    // A connection still closing when its database is dropped WITH (FORCE) is terminated, and
+    // the server's FATAL reached the worker as an uncaught error that failed the diff.
+    const adminUrl = process.env.TEST_PG_ADMIN_URL as string;
+    const shadowDatabases = async (): Promise<string[]> =>
+      (await query<{ datname: string }>(adminUrl, "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'")).map(
+        (row) => row.datname,
+      );
+    const db = await createTestDatabase(adminUrl);
+    try {
+      const before = await shadowDatabases();
+      await diffMigrationsToSchema({ databaseUrl: db.url });
+      expect(await shadowDatabases()).toEqual(before);
+      expect(await query(adminUrl, 'SELECT pid, state FROM pg_stat_activity WHERE datname = $1', [db.name])).toEqual([]);
     } finally {
       await db.drop();
     }

@@ -1,5 +1,6 @@
+import { Pool } from 'pg';
 import { DependencyUnavailableError } from '@attribution/core';
-import { isConnectionError, type Prisma, type PrismaClient } from '@attribution/db';
+import { isConnectionError, type PrismaClient } from '@attribution/db';
 import type { NewEventRow } from './to-event-row';
 
 export interface EventWriter {
@@ -7,21 +8,141 @@ export interface EventWriter {
   insert(rows: NewEventRow[]): Promise<Set<string>>;
 }
 
-export class PrismaEventWriter implements EventWriter {
-  constructor(private readonly db: PrismaClient) {}
+/**
+ * A writer that can store rows of many tenants in one statement and says which (tenant, event
+ * id) pairs were new, as keys made by {@link eventKey}: what a batching writer needs to give each
+ * caller its own answer.
+ */
+export interface KeyedEventWriter {
+  insertKeyed(rows: NewEventRow[]): Promise<Set<string>>;
+}
+
+/**
+ * The identity of a stored event. A tenant id is a UUID (no `/`), so the pair is unambiguous;
+ * lower-cased because PostgreSQL prints UUIDs in lower case.
+ */
+export function eventKey(tenantId: string, eventId: string): string {
+  return `${tenantId.toLowerCase()}/${eventId}`;
+}
+
+const COLUMNS =
+  'tenant_id, event_id, event_name, event_time, action_source, source_url, ip_address, user_agent, user_data, click_ids, custom_data, consent, trace_id, traceparent';
+
+/**
+ * Any number of rows in one statement with one parameter: a JSON array that PostgreSQL turns
+ * into rows. The statement text never changes (one cached plan, no parameter limit), and
+ * JSON.stringify is the cheapest way to serialise a batch in Node (measured: about 2-4x less
+ * CPU per row than 13 unnest() arrays, which the driver escapes element by element). A JSON
+ * null becomes SQL NULL (`consent` keeps its "no signal" meaning). `ON CONFLICT DO NOTHING`
+ * makes a repeated (tenant, event id) a duplicate, also inside one statement; RETURNING lists
+ * exactly the new rows.
+ */
+export const INSERT_EVENTS_SQL = `
+INSERT INTO events (${COLUMNS})
+SELECT ${COLUMNS}
+FROM jsonb_to_recordset($1::jsonb) AS r(
+  tenant_id uuid, event_id text, event_name text, event_time timestamptz, action_source text, source_url text,
+  ip_address text, user_agent text, user_data jsonb, click_ids jsonb, custom_data jsonb, consent jsonb, trace_id text, traceparent text)
+ON CONFLICT (tenant_id, event_id) DO NOTHING
+RETURNING tenant_id::text AS tenant_id, event_id`;
+
+/** The single parameter of INSERT_EVENTS_SQL. */
+export function toInsertParameter(rows: NewEventRow[]): string {
+  return JSON.stringify(
+    rows.map((row) => ({
+      tenant_id: row.tenantId,
+      event_id: row.eventId,
+      event_name: row.eventName,
+      event_time: row.eventTime,
+      action_source: row.actionSource,
+      source_url: row.sourceUrl,
+      ip_address: row.ipAddress,
+      user_agent: row.userAgent,
+      user_data: row.userData,
+      click_ids: row.clickIds,
+      custom_data: row.customData,
+      consent: row.consent,
+      trace_id: row.traceId,
+      traceparent: row.traceparent ?? null,
+    })),
+  );
+}
+
+interface InsertedRow {
+  tenant_id: string;
+  event_id: string;
+}
+
+abstract class SqlEventWriter implements EventWriter, KeyedEventWriter {
+  protected abstract query(sql: string, parameter: string): Promise<InsertedRow[]>;
 
   async insert(rows: NewEventRow[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    return new Set((await this.run(rows)).map((row) => row.event_id));
+  }
+
+  async insertKeyed(rows: NewEventRow[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    return new Set((await this.run(rows)).map((row) => eventKey(row.tenant_id, row.event_id)));
+  }
+
+  private async run(rows: NewEventRow[]): Promise<InsertedRow[]> {
     try {
-      const created = await this.db.event.createManyAndReturn({
-        // Row fields are plain JSON by construction (validated input, hashes, strings).
-        data: rows as unknown as Prisma.EventCreateManyInput[],
-        skipDuplicates: true,
-        select: { eventId: true },
-      });
-      return new Set(created.map((row) => row.eventId));
+      return await this.query(INSERT_EVENTS_SQL, toInsertParameter(rows));
     } catch (cause) {
       if (isConnectionError(cause)) throw new DependencyUnavailableError('postgres', { cause });
       throw cause;
     }
+  }
+}
+
+/** Through the app's Prisma client (and its pool). */
+export class PrismaEventWriter extends SqlEventWriter {
+  constructor(private readonly db: PrismaClient) {
+    super();
+  }
+
+  protected query(sql: string, parameter: string): Promise<InsertedRow[]> {
+    return this.db.$queryRawUnsafe<InsertedRow[]>(sql, parameter);
+  }
+}
+
+export interface PgEventWriterOptions {
+  /** Connections; the batching writer uses one per statement in flight. */
+  poolMax: number;
+  connectionTimeoutMillis?: number;
+  /** Called when an idle pooled connection fails (e.g. PostgreSQL restarted); it is replaced. */
+  onPoolError?: (error: Error) => void;
+}
+
+/**
+ * Straight through node-postgres, on a small pool of its own: the hot path of ingestion, where
+ * Prisma's per-query work costs more Node CPU than the insert itself (measured: ~0.11 ms vs
+ * ~0.32 ms of CPU for a one-row statement, 6 µs vs 21 µs per row in a 50-row statement).
+ */
+export class PgEventWriter extends SqlEventWriter {
+  private readonly pool: Pool;
+  private ended: Promise<void> | undefined;
+
+  constructor(databaseUrl: string, options: PgEventWriterOptions) {
+    super();
+    this.pool = new Pool({
+      connectionString: databaseUrl,
+      max: options.poolMax,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'ingest-api-event-writer',
+    });
+    // Without a listener, an idle connection's error would crash the process.
+    this.pool.on('error', (error) => options.onPoolError?.(error));
+  }
+
+  protected async query(sql: string, parameter: string): Promise<InsertedRow[]> {
+    return (await this.pool.query<InsertedRow>(sql, [parameter])).rows;
+  }
+
+  /** Closes the pool once statements in flight are done. Idempotent. */
+  close(): Promise<void> {
+    return (this.ended ??= this.pool.end());
   }
 }

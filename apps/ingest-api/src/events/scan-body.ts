@@ -32,6 +32,6 @@ function problem(path: string[], message: string): FieldProblem {
   const index = batch ? Number(path[1]) : 0;
   const rest = batch ? path.slice(2) : path;
   // Only names that look like our field names are echoed; anything else could be user data.
-  const field = rest.map((part) => (/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(part) ? part : '*')).join('.');
+  const field = rest.map((part) => (/^([A-Za-z_][A-Za-z0-9_]{0,63}|\d{1,6})$/.test(part) ? part : '*')).join('.');
   return { index, field, message };
 }

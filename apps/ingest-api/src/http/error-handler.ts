@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
-import { DependencyUnavailableError, type Logger } from '@attribution/core';
+import { DependencyUnavailableError, EventBatchSchema, type Logger } from '@attribution/core';
+import { isConnectionError, isUnstorableValueError } from '@attribution/db';
 import { AuthenticationError, ForbiddenError, RateLimitedError, ValidationFailedError } from '../events/ingest-errors';
 
 interface BodyParserError {
@@ -20,16 +21,33 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return res.status(415).json({ error: 'unsupported_encoding', message: 'Unsupported content encoding or charset' });
     }
     if (error instanceof ValidationFailedError) {
-      return res.status(400).json({ error: 'validation_failed', message: 'Request failed validation', details: error.problems });
+      const details = error.problems.map((problem) => ({ ...problem, field: safeFieldPath(problem.field), message: withoutValue(problem.message) }));
+      return res.status(400).json({ error: 'validation_failed', message: 'Request failed validation', details });
     }
     if (error instanceof AuthenticationError) return res.status(401).json({ error: 'unauthenticated', message: error.message });
     if (error instanceof ForbiddenError) return res.status(403).json({ error: 'forbidden', message: error.message });
     if (error instanceof RateLimitedError) {
       return res.status(429).set('Retry-After', String(error.retryAfterSeconds)).json({ error: 'rate_limited', message: error.message });
     }
-    if (error instanceof DependencyUnavailableError) {
-      logger.warn('dependency_unavailable', { dependency: error.dependency, error });
+    // A database call that did not wrap its connection error (the API key lookup of a key not
+    // cached yet, say) is the same outage: 503, so the client retries, never a 500.
+    if (error instanceof DependencyUnavailableError || isConnectionError(error)) {
+      const dependency = error instanceof DependencyUnavailableError ? error.dependency : 'postgres';
+      logger.warn('dependency_unavailable', { dependency, error });
       return res.status(503).set('Retry-After', '5').json({ error: 'unavailable', message: 'Service temporarily unavailable, retry later' });
+    }
+    if (isUnstorableValueError(error)) {
+      // The batching writer splits a refused statement until only the request at fault fails.
+      logger.warn('request_value_refused', { error });
+      return res.status(400).json({
+        error: 'unstorable_value',
+        message: 'Request contains text that cannot be stored (a NUL character or an unpaired UTF-16 surrogate)',
+      });
+    }
+    if (isStackOverflow(error)) {
+      // Only input nested thousands of levels deep recurses this far (validation, JSON.stringify).
+      logger.warn('request_too_deep', { error });
+      return res.status(400).json({ error: 'too_deeply_nested', message: 'Request body is nested too deeply' });
     }
     if ((error as BodyParserError | null)?.status && (error as BodyParserError).status! < 500) {
       return res.status((error as BodyParserError).status!).json({ error: 'bad_request', message: 'Bad request' });
@@ -37,4 +55,61 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     logger.error('request_failed', { error });
     return res.status(500).json({ error: 'internal', message: 'Internal error' });
   };
+}
+
+/** A key that can name a field; anything else (an email address used as a key...) is not repeated. */
+const FIELD_NAME = /^(?:[A-Za-z_][A-Za-z0-9_]{0,63}|\d+)$/;
+
+/** Every key the event schema defines: these may always be named. */
+const SCHEMA_KEYS = schemaKeys(EventBatchSchema.describe());
+
+function schemaKeys(description: unknown, into = new Set<string>()): Set<string> {
+  const node = description as { keys?: Record<string, unknown>; items?: unknown[]; matches?: Array<{ schema?: unknown }> } | null;
+  for (const [key, child] of Object.entries(node?.keys ?? {})) {
+    into.add(key);
+    schemaKeys(child, into);
+  }
+  for (const item of node?.items ?? []) schemaKeys(item, into);
+  for (const match of node?.matches ?? []) schemaKeys(match.schema, into);
+  return into;
+}
+
+/**
+ * A problem's path names the caller's keys, unknown ones included ("colour is not allowed"),
+ * which helps as long as the key looks like a field name. A key that does not (an email address
+ * used as a key, say) may be personal data: the path is cut after the schema's own keys and the
+ * rest shown as `*`. The whole path is judged, since a key may itself contain dots.
+ */
+function safeFieldPath(field: string): string {
+  const segments = field.split('.');
+  if (field === '' || segments.every((segment) => FIELD_NAME.test(segment))) return field;
+  const known: string[] = [];
+  for (const segment of segments) {
+    if (!SCHEMA_KEYS.has(segment) && !/^\d+$/.test(segment)) break;
+    known.push(segment);
+  }
+  return [...known, '*'].join('.');
+}
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /maximum call stack size exceeded/i.test(error.message);
+}
+
+/** The part of a Joi pattern message that follows the value it quotes. */
+const AFTER_VALUE = [' fails to match the ', ' matches the inverted '];
+
+/**
+ * Joi's pattern rules quote the rejected value ("with value jane@example.com fails to match the
+ * required pattern: ..."), unwrapped under our message options, so the caller's input (a
+ * currency field holding an email address, say) would come back in the 400. Keep only what
+ * follows the value; the value itself may contain anything, so the rule's own text is found
+ * from the end.
+ */
+function withoutValue(message: string): string {
+  if (!message.startsWith('with value ')) return message;
+  for (const tail of AFTER_VALUE) {
+    const at = message.lastIndexOf(tail);
+    if (at >= 0) return message.slice(at + 1);
+  }
+  return 'is invalid';
 }

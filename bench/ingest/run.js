@@ -1,0 +1,461 @@
+'use strict';
+/**
+ * Ingest benchmark: starts PostgreSQL and a Kafka broker on this machine, runs the real
+ * ingest-api (built code) in a child process, loads POST /v1/events with autocannon at several
+ * concurrencies, then puts the same load on a bare Express handler in another child process,
+ * so the result reads as a ratio to the framework's ceiling on the same machine in the same run.
+ * Afterwards it checks that every event answered 202 is in PostgreSQL and that the outbox relay
+ * published everything to Kafka. Everything listens on 127.0.0.1 and is stopped at the end.
+ *
+ *   npm run build && npm run bench:ingest -- [--duration 15] [--concurrency 10,50,100,200] ...
+ *
+ * See bench/README.md for every option.
+ */
+const { fork } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const { once } = require('node:events');
+const { chmodSync, mkdirSync, mkdtempSync, rmSync, openSync, closeSync, readFileSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { Client } = require('pg');
+const { Kafka, logLevel } = require('kafkajs');
+const { topicNames } = require('@attribution/core');
+const { applyMigrations, createDbClient, findFreePort, startEmbeddedPostgres } = require('@attribution/db');
+const { createTestDatabase, prepareTemplateDatabase, seedTenant, startKafkaBroker, startTestPostgres } = require('@attribution/testing');
+const { runLoad } = require('./load');
+const { cpuBetween, sampleCpu } = require('./proc-stats');
+
+const OPTIONS = {
+  duration: { env: 'BENCH_DURATION', default: '15', help: 'seconds of measured load per step' },
+  warmup: { env: 'BENCH_WARMUP', default: '3', help: 'seconds of unmeasured load before each step' },
+  concurrency: { env: 'BENCH_CONCURRENCY', default: '10,50,100,200', help: 'connections per step, comma-separated' },
+  tenants: { env: 'BENCH_TENANTS', default: '10', help: 'tenants (API keys) the requests rotate through' },
+  pg: { env: 'BENCH_PG', default: 'durable', help: 'durable: fsync and synchronous_commit on, data on disk; fast: the test server (fsync off, RAM disk)' },
+  target: { env: 'BENCH_TARGET', default: 'ingest,bare', help: 'what to load: ingest, bare or both' },
+  'node-options': { env: 'BENCH_NODE_OPTIONS', default: '', help: 'extra Node flags for both servers, e.g. "--max-semi-space-size=32"' },
+  'log-level': { env: 'BENCH_LOG_LEVEL', default: 'info', help: 'LOG_LEVEL of the ingest-api (info logs one line per request, as deployed)' },
+  env: { env: 'BENCH_SERVER_ENV', default: '', help: 'extra ingest-api variables, e.g. "EVENT_BATCH_WINDOW_MS=2,EVENT_BATCH_MAX_IN_FLIGHT=4"' },
+  out: { env: 'BENCH_OUT', default: '', help: 'also write the results as JSON to this file' },
+  profile: { env: 'BENCH_PROFILE', default: '', help: 'write a CPU profile of the ingest-api for each step into this folder' },
+  'relay-timeout': { env: 'BENCH_RELAY_TIMEOUT', default: '180', help: 'seconds to wait for the outbox relay to publish everything' },
+};
+
+function parseArgs(argv) {
+  const values = {};
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      process.stdout.write(
+        'npm run bench:ingest -- [options]\n' +
+          Object.entries(OPTIONS)
+            .map(([name, o]) => `  --${name.padEnd(15)} ${o.help} (default ${JSON.stringify(o.default)}, env ${o.env})`)
+            .join('\n') +
+          '\n',
+      );
+      process.exit(0);
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match || !(match[1] in OPTIONS)) throw new Error(`unknown argument ${arg} (try --help)`);
+    values[match[1]] = match[2] ?? argv[++i];
+  }
+  const get = (name) => values[name] ?? process.env[OPTIONS[name].env] ?? OPTIONS[name].default;
+  const positive = (name) => {
+    const n = Number(get(name));
+    if (!(n >= 0)) throw new Error(`--${name} must be a number`);
+    return n;
+  };
+  const concurrency = String(get('concurrency'))
+    .split(',')
+    .map((c) => Number(c.trim()));
+  if (concurrency.some((c) => !Number.isInteger(c) || c < 1 || c > 2000)) throw new Error('--concurrency must list integers 1..2000');
+  const serverEnv = Object.fromEntries(
+    String(get('env'))
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => {
+        const eq = pair.indexOf('=');
+        if (eq < 1) throw new Error(`--env expects KEY=VALUE pairs, got ${pair}`);
+        return [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
+      }),
+  );
+  const pg = get('pg');
+  if (!['durable', 'fast'].includes(pg)) throw new Error('--pg must be durable or fast');
+  const targets = String(get('target')).split(',').map((t) => t.trim());
+  if (targets.some((t) => !['ingest', 'bare'].includes(t))) throw new Error('--target must be ingest, bare or both');
+  return {
+    durationSeconds: Math.max(1, positive('duration')),
+    warmupSeconds: positive('warmup'),
+    concurrency,
+    tenants: Math.max(1, Math.floor(positive('tenants'))),
+    pg,
+    targets,
+    nodeOptions: String(get('node-options')).split(' ').filter(Boolean),
+    logLevel: get('log-level'),
+    serverEnv,
+    out: get('out'),
+    profileDir: get('profile') ? path.resolve(get('profile')) : '',
+    relayTimeoutSeconds: positive('relay-timeout'),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function machineFacts() {
+  const cpuModel = (/^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8')) ?? [])[1] ?? os.cpus()[0]?.model;
+  return {
+    date: new Date().toISOString(),
+    nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
+    cpuModel,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}
+
+/** Forks a server script with an IPC channel, its output going to a log file; resolves on `ready`. */
+async function startChild(name, script, { env, nodeOptions, logFile, roles }) {
+  const fd = openSync(logFile, 'a');
+  const child = fork(path.join(__dirname, script), [], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    execArgv: nodeOptions,
+    stdio: ['ignore', fd, fd, 'ipc'],
+  });
+  closeSync(fd);
+  roles.set(child.pid, name);
+  const exited = once(child, 'exit');
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 90 s (log: ${logFile})`)), 90_000);
+    child.on('message', (message) => {
+      if (message?.type === 'ready') {
+        clearTimeout(timer);
+        resolve(message.url);
+      }
+    });
+    exited.then(([code]) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before it was ready; log tail:\n${tail(logFile)}`));
+    });
+  });
+  const url = await ready;
+  return {
+    child,
+    url,
+    /** Asks the child for its counters since the last reset (and resets them if asked). */
+    stats(reset, profile = false) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(null), 5_000);
+        const onMessage = (message) => {
+          if (message?.type !== 'stats') return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          resolve(message);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'stats', reset, profile });
+      });
+    },
+    /** SIGTERM, then SIGKILL after the grace period; resolves with the exit code. */
+    async stop(graceMs = 30_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const [code] = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+function tail(file, lines = 20) {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+async function withPg(url, fn) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function pendingCount(url) {
+  return withPg(url, async (c) => Number((await c.query(`SELECT count(*) AS n FROM events WHERE publish_state = 'pending'`)).rows[0].n));
+}
+
+/** Polls until the relay has published everything, bounded; resolves with the seconds it took or null. */
+async function waitForRelay(url, timeoutSeconds) {
+  const started = Date.now();
+  const deadline = started + timeoutSeconds * 1000;
+  for (let i = 0; Date.now() < deadline && i < 100_000; i += 1) {
+    if ((await pendingCount(url)) === 0) return (Date.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return null;
+}
+
+async function kafkaMessageCount(brokers, topic) {
+  const admin = new Kafka({ clientId: 'bench-ingest', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** CPU microseconds per response, from a CPU % of one core: robust to a busy machine, unlike latency. */
+const perRequest = (percent, step) => (percent && step.responses ? Math.round(((percent / 100) * 1e6 * step.seconds) / step.responses) : 0);
+
+const ms = (value) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+
+function printTable(title, rows) {
+  const header = ['conns', 'req/s', 'events/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'server CPU%', 'server ELU%', 'PG CPU%', 'Kafka CPU%', 'bench CPU%', 'others CPU%', 'server µs/req', 'PG µs/req', 'rows/stmt', 'pending'];
+  const lines = rows.map((r) => [
+    r.connections,
+    Math.round(r.responses / r.seconds),
+    r.eventsPerSecond,
+    ms(r.p50),
+    ms(r.p95),
+    ms(r.p99),
+    ms(r.max),
+    r.errors,
+    r.non2xx,
+    r.cpu.byGroup.server ?? 0,
+    r.server?.eventLoopUtilization ?? '-',
+    r.cpu.byGroup.postgres ?? 0,
+    r.cpu.byGroup.kafka ?? 0,
+    r.cpu.byGroup.bench ?? 0,
+    r.cpu.others,
+    perRequest(r.cpu.byGroup.server, r),
+    perRequest(r.cpu.byGroup.postgres, r),
+    r.rowsPerStatement ?? '-',
+    r.pendingAtEnd ?? '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+  const fmt = (cells) => '| ' + cells.map((c, i) => String(c).padStart(widths[i])).join(' | ') + ' |';
+  process.stdout.write(`\n${title}\n${fmt(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${lines.map(fmt).join('\n')}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const facts = machineFacts();
+  const runId = randomBytes(4).toString('hex');
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'bench-ingest-'));
+  // PostgreSQL runs as its own system user when we are root: it must be able to reach its data dir.
+  chmodSync(runDir, 0o755);
+  const cleanups = [];
+  const roles = new Map();
+  const log = (line) => process.stdout.write(`[bench] ${line}\n`);
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    log('interrupted: stopping servers');
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  log(`run ${runId}: ${facts.nproc} cores (${facts.cpuModel}), ${facts.memoryGiB} GiB, Node ${facts.node}, load average ${facts.loadAverage.join(' ')}`);
+  log(`steps: ${options.concurrency.join(', ')} connections x ${options.durationSeconds} s (+${options.warmupSeconds} s warm-up), ${options.tenants} tenants, PostgreSQL ${options.pg}`);
+  const results = { machine: facts, options, ingest: [], bare: [], verification: {} };
+  try {
+    // PostgreSQL and Kafka on this machine, started together.
+    const kafkaStarting = options.targets.includes('ingest') ? startKafkaBroker() : Promise.resolve(null);
+    // Registered first, so it runs last, and also when PostgreSQL fails while Kafka is starting.
+    cleanups.push(async () => (await kafkaStarting.catch(() => null))?.stop());
+    let databaseUrl;
+    let adminUrl;
+    if (options.pg === 'durable') {
+      const pg = await startEmbeddedPostgres({
+        dataDir: path.join(runDir, 'pg'),
+        port: await findFreePort(),
+        persistent: false,
+        database: 'attribution_bench',
+        postgresFlags: ['-c', 'max_connections=200'],
+      });
+      cleanups.push(() => pg.stop());
+      await applyMigrations(pg.url);
+      databaseUrl = pg.url;
+      adminUrl = pg.adminUrl;
+    } else {
+      const pg = await startTestPostgres();
+      cleanups.push(() => pg.stop());
+      await prepareTemplateDatabase(pg.adminUrl);
+      databaseUrl = (await createTestDatabase(pg.adminUrl)).url;
+      adminUrl = pg.adminUrl;
+    }
+    const kafka = await kafkaStarting;
+    results.machine.postgres = await withPg(adminUrl, async (c) => (await c.query('SHOW server_version')).rows[0].server_version);
+    results.machine.postgresSettings = await withPg(adminUrl, async (c) =>
+      Object.fromEntries((await c.query(`SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'max_connections', 'shared_buffers')`)).rows.map((r) => [r.name, r.setting])),
+    );
+    results.machine.kafka = '4.4.0 (infra/kafka/kafka.sh, single KRaft node)';
+    log(`PostgreSQL ${results.machine.postgres} ${JSON.stringify(results.machine.postgresSettings)}; Kafka ${kafka ? kafka.brokers.join(',') : 'not started'}`);
+
+    const db = createDbClient(databaseUrl);
+    const keys = [];
+    try {
+      for (let i = 0; i < options.tenants; i += 1) keys.push((await seedTenant(db, { name: `bench-${i}` })).secretKey);
+    } finally {
+      await db.$disconnect();
+    }
+
+    const topicPrefix = `bench-${runId}.`;
+    const serverEnv = {
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: kafka ? kafka.brokers.join(',') : '',
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      KAFKA_CLIENT_ID: 'bench-ingest',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: options.logLevel,
+      // One replica taking the whole load from few tenants: the per-tenant limit is not what we measure.
+      RATE_LIMIT_PER_SECOND: '1000000',
+      RATE_LIMIT_BURST: '10000000',
+      ...(options.profileDir ? { BENCH_PROFILE_DIR: options.profileDir } : {}),
+      ...options.serverEnv,
+    };
+
+    const accepted = [];
+    const runSteps = async (target, server) => {
+      for (const connections of options.concurrency) {
+        if (interrupted) return;
+        const idPrefix = `${runId}-${target}-c${connections}`;
+        const onAccepted = target === 'ingest' ? (id) => accepted.push(id) : undefined;
+        if (options.warmupSeconds > 0) {
+          await runLoad({ url: server.url, connections, durationSeconds: options.warmupSeconds, keys, idPrefix: `${idPrefix}-warm`, onAccepted });
+        }
+        if (target === 'ingest') {
+          // Start each step with the relay caught up, so steps do not inherit each other's backlog.
+          await waitForRelay(databaseUrl, options.relayTimeoutSeconds);
+        }
+        await server.stats(true, true);
+        const before = sampleCpu(roles);
+        const step = await runLoad({ url: server.url, connections, durationSeconds: options.durationSeconds, keys, idPrefix, onAccepted });
+        const after = sampleCpu(roles);
+        step.server = await server.stats(true);
+        step.cpu = cpuBetween(before, after, roles);
+        step.eventsPerSecond = step.okPerSecond; // one event per request
+        if (target === 'ingest') {
+          const w = step.server?.writer;
+          step.rowsPerStatement = w && w.flushes ? Math.round((w.rows / w.flushes) * 10) / 10 : null;
+          step.pendingAtEnd = await pendingCount(databaseUrl);
+        }
+        results[target].push(step);
+        log(
+          `${target} ${connections} conns: ${step.eventsPerSecond} events/s, p50 ${ms(step.p50)} p95 ${ms(step.p95)} p99 ${ms(step.p99)} ms, ` +
+            `errors ${step.errors}, non-2xx ${step.non2xx}${step.rowsPerStatement ? `, ${step.rowsPerStatement} rows/statement` : ''}, load avg ${os.loadavg()[0].toFixed(2)}`,
+        );
+      }
+    };
+
+    if (options.targets.includes('ingest')) {
+      if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+      const logFile = path.join(runDir, 'ingest-api.log');
+      const server = await startChild('server', 'ingest-server.js', { env: serverEnv, nodeOptions: options.nodeOptions, logFile, roles });
+      cleanups.push(() => server.stop());
+      log(`ingest-api ready at ${server.url} (log ${logFile})`);
+      await runSteps('ingest', server);
+
+      // Every 202 is a promise that the event is in PostgreSQL; the relay must then publish it.
+      const relaySeconds = await waitForRelay(databaseUrl, options.relayTimeoutSeconds);
+      const stored = await withPg(databaseUrl, async (c) => {
+        let found = 0;
+        for (let i = 0; i < accepted.length; i += 20_000) {
+          found += Number((await c.query('SELECT count(*) AS n FROM events WHERE event_id = ANY($1::text[])', [accepted.slice(i, i + 20_000)])).rows[0].n);
+        }
+        const total = Number((await c.query('SELECT count(*) AS n FROM events')).rows[0].n);
+        return { found, total };
+      });
+      const published = await kafkaMessageCount(kafka.brokers, topicNames(topicPrefix).events).catch((error) => {
+        log(`could not count Kafka messages: ${error.message}`);
+        return 0;
+      });
+      const pendingLeft = await pendingCount(databaseUrl);
+      results.verification = {
+        accepted: accepted.length,
+        acceptedFoundInPostgres: stored.found,
+        rowsInPostgres: stored.total,
+        pendingAfterRelay: pendingLeft,
+        relayCaughtUpSeconds: relaySeconds,
+        kafkaMessages: published,
+      };
+      const code = await server.stop();
+      cleanups.pop();
+      results.verification.ingestExitCode = code;
+    }
+
+    if (options.targets.includes('bare') && !interrupted) {
+      const logFile = path.join(runDir, 'bare.log');
+      const server = await startChild('server', 'bare-server.js', { env: {}, nodeOptions: options.nodeOptions, logFile, roles });
+      cleanups.push(() => server.stop());
+      log(`bare Express ready at ${server.url}`);
+      await runSteps('bare', server);
+      await server.stop();
+      cleanups.pop();
+    }
+
+    report(results);
+    if (options.out) {
+      writeFileSync(options.out, JSON.stringify(results, null, 2));
+      log(`results written to ${options.out}`);
+    }
+    const v = results.verification;
+    const failed =
+      options.targets.includes('ingest') &&
+      (v.acceptedFoundInPostgres !== v.accepted || v.pendingAfterRelay !== 0 || v.kafkaMessages < v.accepted);
+    process.exitCode = failed || interrupted ? 1 : 0;
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error) => log(`cleanup failed: ${error.message}`));
+    }
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+function report(results) {
+  const { ingest, bare, verification: v } = results;
+  if (ingest.length) printTable('ingest-api (POST /v1/events -> PostgreSQL, relay -> Kafka)', ingest);
+  if (bare.length) printTable('bare Express (express.json + 202)', bare);
+  if (ingest.length && bare.length) {
+    process.stdout.write('\nratio to bare Express at the same concurrency (events/s / req/s):\n');
+    for (const step of ingest) {
+      const b = bare.find((x) => x.connections === step.connections);
+      if (b) process.stdout.write(`  ${String(step.connections).padStart(4)} conns: ${(step.eventsPerSecond / b.okPerSecond).toFixed(2)}\n`);
+    }
+  }
+  const clean = (s) => s.errors === 0 && s.non2xx === 0;
+  const best = ingest.filter((s) => clean(s) && s.p95 < 50).sort((a, b) => b.eventsPerSecond - a.eventsPerSecond)[0];
+  const ceiling = bare.filter(clean).sort((a, b) => b.okPerSecond - a.okPerSecond)[0];
+  if (best) {
+    process.stdout.write(
+      `\nbest ingest step with p95 < 50 ms and no errors: ${best.connections} conns, ${best.eventsPerSecond} events/s, p95 ${ms(best.p95)} ms` +
+        (ceiling ? `; bare Express ceiling ${ceiling.okPerSecond} req/s (${ceiling.connections} conns) -> ratio ${(best.eventsPerSecond / ceiling.okPerSecond).toFixed(2)}` : '') +
+        '\n',
+    );
+  } else if (ingest.length) {
+    process.stdout.write('\nno ingest step met p95 < 50 ms with no errors\n');
+  }
+  if (ingest.length) {
+    process.stdout.write(
+      `\nverification: ${v.accepted} events answered 202, ${v.acceptedFoundInPostgres} of them in PostgreSQL ` +
+        `(${v.acceptedFoundInPostgres === v.accepted ? 'all' : 'MISSING ' + (v.accepted - v.acceptedFoundInPostgres)}); ` +
+        `${v.rowsInPostgres} rows in total; relay ${v.relayCaughtUpSeconds === null ? 'did NOT catch up' : `caught up ${v.relayCaughtUpSeconds.toFixed(1)} s after the load`}, ` +
+        `${v.pendingAfterRelay} pending, ${v.kafkaMessages} messages in Kafka; ingest-api exit code ${v.ingestExitCode}\n`,
+    );
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench:ingest failed: ${error?.stack ?? error}\n`);
+  process.exitCode = 1;
+});
