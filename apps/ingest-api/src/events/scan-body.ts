@@ -2,6 +2,7 @@ import type { FieldProblem } from './ingest-errors';
 
 /** Deeper than any event needs; the limit keeps validation off the recursion cliff. */
 export const MAX_BODY_DEPTH = 32;
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be refused
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
