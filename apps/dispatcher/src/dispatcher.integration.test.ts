@@ -24,6 +24,7 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
   let lifecycle: Lifecycle;
   let config: DispatcherConfig;
   let logs = '';
+  let opsUrl = '';
   const meta = new FakeMetaGraph();
   const producer = () => transport.createProducer();
 
@@ -49,7 +50,7 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
     stream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
     const logger = createLogger({ service: 'worker', stream });
     lifecycle = new Lifecycle({ logger, timeoutMs: 10_000 });
-    await startDispatcher(config, { db, transport, logger, lifecycle });
+    opsUrl = (await startDispatcher(config, { db, transport, logger, lifecycle })).ops.url;
   });
 
   afterAll(async () => {
@@ -162,5 +163,24 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(await db.delivery.count({ where: { tenantId: broken.tenant.id, status: { in: ['retrying', 'dead'] } } })).toBeGreaterThan(0);
     meta.delayFor('1007', 0);
+  });
+
+  it('exposes the dispatch KPIs on /metrics', async () => {
+    const text = await (await fetch(`${opsUrl}/metrics`)).text();
+    const sum = (prefix: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith(prefix))
+        .reduce((total, l) => total + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    expect(sum('attribution_dispatch_attempts_total{destination="meta",outcome="sent",status_code="200"}')).toBeGreaterThan(0);
+    expect(sum('attribution_dispatch_attempts_total{destination="meta",outcome="retry"')).toBeGreaterThan(0);
+    expect(sum('attribution_consent_decisions_total{')).toBeGreaterThan(0);
+    expect(text).toMatch(/attribution_consent_decisions_total\{tenant="[0-9a-f-]{36}",destination="meta",decision="blocked"\} 1/);
+    expect(sum('attribution_dispatch_auth_errors_total{')).toBeGreaterThan(0);
+    expect(sum('attribution_dispatch_dead_letters_total{destination="meta",step="dispatch"}')).toBe(1);
+    expect(sum('attribution_dispatch_retries_scheduled_total{')).toBeGreaterThan(0);
+    expect(sum('attribution_destination_request_duration_seconds_count{destination="meta"}')).toBeGreaterThan(0);
+    expect(text).toContain('attribution_kafka_consumer_lag{');
+    expect(text).toContain('attribution_dependency_up{dependency="kafka"} 1');
   });
 });

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger, ReadinessCheck } from '@attribution/core';
 import type { ApiKeyService } from './auth/api-key.service';
 import type { EventService } from './events/event.service';
@@ -16,6 +16,7 @@ export interface AppDeps {
   readiness: Record<string, ReadinessCheck>;
   isStopping: () => boolean;
   http: { bodyLimitBytes: number; trustProxy: string };
+  metrics?: { middleware: RequestHandler; render: () => Promise<{ contentType: string; body: string }> };
   now?: () => number;
 }
 
@@ -26,6 +27,14 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', parseTrustProxy(deps.http.trustProxy));
   app.use(traceContext());
   app.use(healthRoute(deps.readiness, deps.isStopping));
+  if (deps.metrics) {
+    const { middleware, render } = deps.metrics;
+    app.get('/metrics', async (_req, res) => {
+      const { contentType, body } = await render();
+      res.type(contentType).send(body);
+    });
+    app.use(middleware);
+  }
   app.use(
     eventsRoute({
       apiKeys: deps.apiKeys,

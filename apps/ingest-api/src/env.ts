@@ -1,5 +1,16 @@
 import Joi from 'joi';
-import { envFields, parseEnv, topicNames, type EnvSource, type LogLevel, type Topics } from '@attribution/core';
+import {
+  envFields,
+  observabilityEnvKeys,
+  parseEnv,
+  toObservabilityConfig,
+  topicNames,
+  type EnvSource,
+  type LogLevel,
+  type ObservabilityConfig,
+  type ObservabilityEnv,
+  type Topics,
+} from '@attribution/core';
 import { DEFAULT_BATCHING_CONFIG, type BatchingEventWriterConfig } from './events/batching-event-writer';
 
 /** Every variable the ingest-api reads. The standalone runner reuses these keys. */
@@ -24,9 +35,10 @@ export const ingestEnvKeys = {
   EVENT_BATCH_MAX_IN_FLIGHT: Joi.number().integer().min(1).max(100).default(DEFAULT_BATCHING_CONFIG.maxInFlightFlushes),
   EVENT_BATCH_MAX_QUEUED_ROWS: Joi.number().integer().min(1).max(1_000_000).default(DEFAULT_BATCHING_CONFIG.maxQueuedRows),
   SHUTDOWN_TIMEOUT_MS: envFields.shutdownTimeoutMs,
+  ...observabilityEnvKeys,
 };
 
-export interface IngestEnv {
+export interface IngestEnv extends ObservabilityEnv {
   PORT: number;
   HOST: string;
   DATABASE_URL: string;
@@ -60,6 +72,7 @@ export interface IngestConfig {
   outbox: { pollMs: number; batchSize: number };
   /** Group commit of event inserts (see BatchingEventWriter). */
   eventBatching: BatchingEventWriterConfig;
+  observability: ObservabilityConfig;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
 }
@@ -79,6 +92,7 @@ export function toIngestConfig(env: IngestEnv): IngestConfig {
       maxInFlightFlushes: env.EVENT_BATCH_MAX_IN_FLIGHT ?? DEFAULT_BATCHING_CONFIG.maxInFlightFlushes,
       maxQueuedRows: env.EVENT_BATCH_MAX_QUEUED_ROWS ?? DEFAULT_BATCHING_CONFIG.maxQueuedRows,
     },
+    observability: toObservabilityConfig(env),
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Lifecycle, Logger, Transport } from '@attribution/core';
+import { createAppMetrics, type AppMetrics, type Lifecycle, type Logger, type Transport } from '@attribution/core';
 import { listenForChanges, type PrismaClient } from '@attribution/db';
 import { createApp } from './app';
 import { ApiKeyService } from './auth/api-key.service';
@@ -11,7 +11,9 @@ import { BatchingEventWriter } from './events/batching-event-writer';
 import { PgEventWriter } from './events/event.repository';
 import { RateLimiter } from './http/rate-limiter';
 import { EventService } from './events/event.service';
+import { createIngestMetrics } from './ingest.metrics';
 import { OutboxRelay } from './outbox/outbox-relay';
+import { watchOutbox } from './outbox/outbox-gauge';
 
 export interface IngestApiDeps {
   db: PrismaClient;
@@ -19,6 +21,8 @@ export interface IngestApiDeps {
   logger: Logger;
   lifecycle: Lifecycle;
   onPublished?: (count: number) => void;
+  /** Shared when several apps run in one process. */
+  metrics?: AppMetrics;
 }
 
 export interface RunningIngestApi {
@@ -34,6 +38,8 @@ export interface RunningIngestApi {
  */
 export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps): Promise<RunningIngestApi> {
   const { db, transport, logger, lifecycle } = deps;
+  const appMetrics = deps.metrics ?? createAppMetrics('ingest-api', config.observability.version, config.observability.metrics);
+  const metrics = createIngestMetrics(appMetrics);
   const producer = transport.createProducer();
   await producer.connect().catch((error: unknown) => logger.warn('kafka_connect_failed', { error }));
   const relay = new OutboxRelay(config.outbox, {
@@ -41,7 +47,11 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
     producer,
     topic: config.topics.events,
     logger,
-    ...(deps.onPublished ? { onPublished: deps.onPublished } : {}),
+    onPublished: (count) => {
+      metrics.outbox.published(count);
+      deps.onPublished?.(count);
+    },
+    onFailure: () => metrics.outbox.publishFailed(),
   });
   const apiKeys = new ApiKeyService(
     { cacheTtlMs: 30_000, negativeCacheTtlMs: 5_000, maxEntries: 100_000 },
@@ -63,15 +73,19 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
     onPoolError: (error) => logger.warn('event_writer_pool_error', { error }),
   });
   const writer = new BatchingEventWriter(store, config.eventBatching);
-  const events = new EventService({ writer, onStored: () => relay.nudge(), logger });
+  const events = new EventService({ writer, onStored: () => relay.nudge(), logger, onAccepted: metrics.events });
+  const readiness = { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined) };
+  const dependencyWatch = appMetrics.watchDependencies(readiness);
+  const outboxWatch = watchOutbox(db, metrics);
   const app = createApp({
     logger,
     apiKeys,
     events,
     rateLimiter: new RateLimiter(config.rateLimit),
-    readiness: { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined) },
+    readiness,
     isStopping: () => lifecycle.stopping,
     http: config.http,
+    metrics: { middleware: metrics.middleware(), render: () => appMetrics.render() },
   });
 
   const server = app.listen(config.http.port, config.http.host);
@@ -86,7 +100,11 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
   });
   lifecycle.add('outbox-relay', () => relay.stop());
   lifecycle.add('ingest-producer', () => producer.disconnect());
-  lifecycle.add('ingest-change-listener', () => changes.close());
+  lifecycle.add('ingest-change-listener', async () => {
+    dependencyWatch.stop();
+    outboxWatch.stop();
+    await changes.close();
+  });
 
   const { port } = server.address() as AddressInfo;
   const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;

@@ -1,0 +1,64 @@
+import { PassThrough } from 'node:stream';
+import { InProcessTransport, Lifecycle, createLogger, topicSpecs } from '@attribution/core';
+import { createDbClient, type PrismaClient } from '@attribution/db';
+import { createTestDatabase, seedTenant, waitUntil, type TestDatabase } from '@attribution/testing';
+import { loadIngestConfig } from './env';
+import { startIngestApi, type RunningIngestApi } from './ingest-api.service';
+
+/** Drives real traffic through the ingest-api, then reads the KPIs back from GET /metrics. */
+describe('ingest-api metrics', () => {
+  let database: TestDatabase;
+  let db: PrismaClient;
+  let api: RunningIngestApi;
+  let lifecycle: Lifecycle;
+  let published = 0;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(process.env.TEST_PG_ADMIN_URL);
+    db = createDbClient(database.url);
+    const logger = createLogger({ service: 'api', stream: new PassThrough() });
+    lifecycle = new Lifecycle({ logger, timeoutMs: 5_000 });
+    const config = loadIngestConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, KAFKA_PARTITIONS: '1', OTEL_SDK_DISABLED: 'true' });
+    const transport = new InProcessTransport();
+    await transport.ensureTopics(topicSpecs(config.topics, 1));
+    api = await startIngestApi(config, { db, transport, logger, lifecycle, onPublished: (n) => (published += n) });
+  });
+
+  afterAll(async () => {
+    await lifecycle.shutdown('test');
+    await db.$disconnect();
+    await database.drop();
+  });
+
+  const scrape = async () => (await fetch(`${api.url}/metrics`)).text();
+  const value = (text: string, series: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : undefined;
+  };
+
+  it('counts requests by tenant and status, events, latency, payload size and outbox progress', async () => {
+    const { tenant, secretKey } = await seedTenant(db);
+    const post = (key: string, body: unknown) =>
+      fetch(`${api.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const event = (id: string) => ({ event_id: id, event_name: 'Lead', event_time: Math.floor(Date.now() / 1000), action_source: 'system_generated' });
+    for (const id of ['m1', 'm2', 'm3']) expect((await post(secretKey, event(id))).status).toBe(202);
+    expect((await post(secretKey, event('m1'))).status).toBe(202); // duplicate
+    expect((await post(`sk_${'z'.repeat(32)}`, event('x'))).status).toBe(401);
+    await waitUntil(async () => published >= 3, 'the relay to publish');
+    await waitUntil(async () => value(await scrape(), 'attribution_outbox_published_total') === 3, 'the outbox counter');
+
+    const text = await scrape();
+    expect(value(text, `attribution_ingest_requests_total{tenant="${tenant.id}",status="202"}`)).toBe(4);
+    expect(value(text, 'attribution_ingest_requests_total{tenant="unknown",status="401"}')).toBe(1);
+    expect(value(text, `attribution_ingest_events_total{tenant="${tenant.id}",result="accepted"}`)).toBe(3);
+    expect(value(text, `attribution_ingest_events_total{tenant="${tenant.id}",result="duplicate"}`)).toBe(1);
+    expect(value(text, 'attribution_ingest_request_duration_seconds_count{status="202"}')).toBe(4);
+    expect(value(text, 'attribution_ingest_request_duration_seconds_bucket{le="0.05",status="202"}')).toBeGreaterThanOrEqual(1);
+    expect(value(text, 'attribution_ingest_payload_bytes_count')).toBe(5);
+    expect(value(text, 'attribution_dependency_up{dependency="postgres"}')).toBe(1);
+    expect(text).toMatch(/^attribution_build_info\{service="ingest-api",version="dev"\} 1$/m);
+    expect(text).toContain('attribution_process_cpu_seconds_total');
+    // No label carries an event id, a key or user data.
+    expect(text).not.toMatch(/m1|sk_|zzzz/);
+  });
+});
