@@ -6,3 +6,4 @@ export * from './fixtures';
 export * from './spawn-app';
 export * from './fakes/fake-ga4';
 export * from './events';
+export * from './infra/go-tools';

@@ -1,0 +1,118 @@
+import { createDbClient, type PrismaClient } from '@attribution/db';
+import {
+  FakeMetaGraph,
+  TEST_CREDENTIALS_KEY,
+  createTestDatabase,
+  seedTenant,
+  spawnApp,
+  startJaeger,
+  uniqueTopicPrefix,
+  waitUntil,
+  type Jaeger,
+  type SpawnedApp,
+  type TestDatabase,
+} from '@attribution/testing';
+
+// The first run on a machine builds Jaeger from the Go module proxy.
+jest.setTimeout(20 * 60_000);
+
+interface JaegerTrace {
+  spans: Array<{ operationName: string; processID: string; tags: Array<{ key: string; value: unknown }> }>;
+  processes: Record<string, { serviceName: string }>;
+}
+
+/**
+ * One event, one trace: the ingest-api and the dispatcher run as separate processes exporting
+ * to a real Jaeger, and the trace id in the 202 response finds spans from both services — the
+ * request, the database write, the Kafka publish, the consume, the consent decision and the
+ * Meta call — and the same id is on both services' log lines.
+ */
+describe('one trace per event across services (real Jaeger)', () => {
+  let jaeger: Jaeger;
+  let database: TestDatabase;
+  let db: PrismaClient;
+  const meta = new FakeMetaGraph();
+  const apps: SpawnedApp[] = [];
+
+  beforeAll(async () => {
+    jaeger = await startJaeger();
+    database = await createTestDatabase(process.env.TEST_PG_ADMIN_URL);
+    db = createDbClient(database.url);
+    await meta.start();
+  });
+
+  afterAll(async () => {
+    for (const app of apps) await app.stop('SIGKILL');
+    await db?.$disconnect();
+    await meta.stop();
+    await database?.drop();
+    await jaeger?.stop();
+  });
+
+  it('joins ingest and dispatch in the trace named by the response, and logs carry its id', async () => {
+    const { secretKey } = await seedTenant(db, { meta: { pixelId: '777', accessToken: 'EAAtrace' } });
+    meta.allow('777', 'EAAtrace');
+    const common = {
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: process.env.TEST_KAFKA_BROKERS,
+      KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(),
+      KAFKA_PARTITIONS: '1',
+      OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpUrl,
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+    };
+    const ingest = spawnApp('apps/ingest-api/dist/main.js', { ...common, PORT: '0' });
+    apps.push(ingest);
+    const [, port] = await ingest.waitForOutput(/"event":"service_started","meta":\{"port":(\d+)\}/);
+    const dispatcher = spawnApp('apps/dispatcher/dist/main.js', { ...common, DISPATCHER_PORT: '0', META_GRAPH_URL: meta.baseUrl, CREDENTIALS_KEY: TEST_CREDENTIALS_KEY });
+    apps.push(dispatcher);
+    await dispatcher.waitForOutput(/"event":"service_started"/);
+
+    const response = await fetch(`http://127.0.0.1:${port}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        event_id: 'traced-1',
+        event_name: 'Lead',
+        event_time: Math.floor(Date.now() / 1000),
+        action_source: 'system_generated',
+        user_data: { external_id: 'crm-1' },
+        consent: { ad_storage: 'granted', ad_user_data: 'granted' },
+      }),
+    });
+    expect(response.status).toBe(202);
+    const { trace_id: traceId } = (await response.json()) as { trace_id: string };
+    expect(response.headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+    await meta.waitForEvents(1);
+
+    // Spans are exported in batches; stopping the services flushes them.
+    expect(await ingest.stop('SIGTERM')).toBe(0);
+    expect(await dispatcher.stop('SIGTERM')).toBe(0);
+    const trace = await waitUntil(
+      async () => {
+        const reply = await fetch(`${jaeger.queryUrl}/api/traces/${traceId}`);
+        if (!reply.ok) return undefined;
+        const [found] = ((await reply.json()) as { data?: JaegerTrace[] }).data ?? [];
+        const services = new Set(Object.values(found?.processes ?? {}).map((p) => p.serviceName));
+        return services.has('ingest-api') && services.has('dispatcher') ? found : undefined;
+      },
+      'the trace to hold spans of both services',
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const operations = (service: string) =>
+      trace.spans.filter((s) => trace.processes[s.processID]?.serviceName === service).map((s) => s.operationName);
+    expect(operations('ingest-api')).toEqual(expect.arrayContaining(['POST /v1/events', 'events insert', expect.stringMatching(/events\.ingested publish$/)]));
+    expect(operations('dispatcher')).toEqual(expect.arrayContaining([expect.stringMatching(/events\.ingested process$/), 'consent decision', 'meta send']));
+    const send = trace.spans.find((s) => s.operationName === 'meta send')!;
+    expect(send.tags).toEqual(expect.arrayContaining([{ key: 'http.response.status_code', type: 'int64', value: 200 }].map((t) => expect.objectContaining({ key: t.key, value: t.value }))));
+
+    const logLine = (app: SpawnedApp, event: string) =>
+      app
+        .stdout()
+        .split('\n')
+        .filter((l) => l.includes(`"event":"${event}"`))
+        .map((l) => JSON.parse(l) as { trace_id: string | null })[0];
+    expect(logLine(ingest, 'ingest_received')?.trace_id).toBe(traceId);
+    expect(logLine(dispatcher, 'dispatch_success')?.trace_id).toBe(traceId);
+  });
+});
