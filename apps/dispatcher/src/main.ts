@@ -7,7 +7,7 @@ const schema = Joi.object<DispatcherEnv>({ ...dispatcherEnvKeys, KAFKA_BROKERS: 
 
 runMain('dispatcher', async () => {
   const config = toDispatcherConfig(parseEnv(schema, process.env));
-  const tracing = await startTracing('dispatcher', config.observability.tracing);
+  const tracing = startTracing('dispatcher', config.observability.tracing);
   // Loaded after tracing starts, so pg and http are instrumented.
   const [{ createDbClient }, { createTransport, topicSpecs }, { startDispatcher }] = await Promise.all([
     import('@attribution/db'),

@@ -7,7 +7,7 @@ const schema = Joi.object<IngestEnv>({ ...ingestEnvKeys, KAFKA_BROKERS: envField
 
 runMain('ingest-api', async () => {
   const config = toIngestConfig(parseEnv(schema, process.env));
-  const tracing = await startTracing('ingest-api', config.observability.tracing);
+  const tracing = startTracing('ingest-api', config.observability.tracing);
   // Loaded after tracing starts, so express, http and pg are instrumented.
   const [{ createDbClient }, { createTransport, topicSpecs }, { startIngestApi }] = await Promise.all([
     import('@attribution/db'),

@@ -7,7 +7,7 @@ import { loadPrunerConfig } from './env';
  */
 runMain('pruner', async () => {
   const config = loadPrunerConfig(process.env);
-  const tracing = await startTracing('pruner', config.observability.tracing);
+  const tracing = startTracing('pruner', config.observability.tracing);
   // Loaded after tracing starts, so pg is instrumented.
   const { createDbClient } = await import('@attribution/db');
   const { createPruneService, startPruner } = await import('./pruner.service');

@@ -3,7 +3,7 @@ import { loadStandaloneEnv } from './env';
 
 runMain('attribution', async () => {
   const env = loadStandaloneEnv(process.env);
-  const tracing = await startTracing('attribution', toObservabilityConfig(env).tracing);
+  const tracing = startTracing('attribution', toObservabilityConfig(env).tracing);
   // Loaded after tracing starts, so express, http and pg are instrumented.
   const [{ ensureDemoTenant }, { startEngine }] = await Promise.all([import('./demo-tenant'), import('./engine')]);
   const engine = await startEngine(env);

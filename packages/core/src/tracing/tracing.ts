@@ -20,20 +20,19 @@ const UNINSTRUMENTED_PATHS = new Set(['/health', '/ready', '/metrics']);
  * each app's main parses its config, calls this, and only then imports the rest. The active
  * span's trace id is handed to the logger, so every log line leads to its trace.
  */
-export async function startTracing(serviceName: string, config: TracingConfig): Promise<Tracing> {
+export function startTracing(serviceName: string, config: TracingConfig): Tracing {
   if (!config.enabled) return { shutdown: async () => undefined };
-  // Loaded here, not at import: the SDK is heavy, and only service mains need it.
-  const [{ W3CTraceContextPropagator }, { OTLPTraceExporter }, { ExpressInstrumentation }, { HttpInstrumentation }, { PgInstrumentation }, { NodeSDK }, sdkTrace] =
-    await Promise.all([
-      import('@opentelemetry/core'),
-      import('@opentelemetry/exporter-trace-otlp-http'),
-      import('@opentelemetry/instrumentation-express'),
-      import('@opentelemetry/instrumentation-http'),
-      import('@opentelemetry/instrumentation-pg'),
-      import('@opentelemetry/sdk-node'),
-      import('@opentelemetry/sdk-trace-base'),
-    ]);
-  const { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } = sdkTrace;
+  // Required here, not at import: the SDK is heavy and only service mains need it; synchronous,
+  // so a `--require` preload can start tracing before anything else loads.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  const { ExpressInstrumentation } = require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const spanProcessors: SpanProcessor[] = config.otlpEndpoint
     ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${config.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))]
     : [];
