@@ -22,12 +22,25 @@ batching.BatchingEventWriter.prototype.insert = function probedInsert(rows) {
   return insert.call(this, rows);
 };
 
+/**
+ * BENCH_WRITER=legacy-prisma: every request does its own Prisma createManyAndReturn, as the
+ * ingest-api did before micro-batching, so a run can show what batching changed.
+ */
+function useLegacyWriter(db) {
+  batching.BatchingEventWriter.prototype.insert = async function legacyInsert(rows) {
+    writers.add(this);
+    const created = await db.event.createManyAndReturn({ data: rows, skipDuplicates: true, select: { eventId: true } });
+    return new Set(created.map((row) => row.eventId));
+  };
+}
+
 async function main() {
   const config = loadIngestConfig(process.env);
   const logger = createLogger({ service: 'api', level: config.logLevel });
   const lifecycle = new Lifecycle({ logger, timeoutMs: config.shutdownTimeoutMs, exit: (code) => process.exit(code) });
   lifecycle.installSignalHandlers();
   const db = createDbClient(config.databaseUrl);
+  if (process.env.BENCH_WRITER === 'legacy-prisma') useLegacyWriter(db);
   const transport = createTransport(config.kafka);
   // A broker that is down must not stop the API (the outbox keeps the events): the same holds here,
   // which lets a run measure the API with the relay idle (KAFKA_BROKERS pointing at a closed port).
