@@ -65,6 +65,17 @@ describe('ApiKeyService', () => {
     expect(lookups).toHaveLength(2);
   });
 
+  it('says why a key was refused and which key, by display prefix only', async () => {
+    const pk = generateApiKey('public');
+    const { store } = storeWith([{ ...record, revoked: true }]);
+    const service = new ApiKeyService({ cacheTtlMs: 60_000, negativeCacheTtlMs: 1_000, maxEntries: 10 }, { store });
+    const failure = (raw: string | undefined) => service.authenticate(raw).catch((error: AuthenticationError) => ({ reason: error.reason, key: error.key }));
+    await expect(failure(key.key)).resolves.toEqual({ reason: 'revoked_key', key: { prefix: key.displayPrefix, kind: 'secret', tenantId: 't1' } });
+    await expect(failure(pk.key)).resolves.toEqual({ reason: 'unknown_key', key: { prefix: pk.displayPrefix, kind: 'public' } });
+    await expect(failure('jane@example.org')).resolves.toEqual({ reason: 'malformed_key', key: undefined });
+    await expect(failure(undefined)).resolves.toEqual({ reason: 'missing_key', key: undefined });
+  });
+
   it('stays bounded in memory', async () => {
     const { store } = storeWith([]);
     const service = new ApiKeyService({ cacheTtlMs: 60_000, negativeCacheTtlMs: 60_000, maxEntries: 3 }, { store });

@@ -1,4 +1,4 @@
-import { hashApiKey, hashesEqual, parseApiKey, type ApiKeyKind } from '@attribution/core';
+import { API_KEY_DISPLAY_PREFIX_LENGTH, hashApiKey, hashesEqual, parseApiKey, type ApiKeyKind } from '@attribution/core';
 import { AuthenticationError } from '../events/ingest-errors';
 
 export interface AuthenticatedTenant {
@@ -39,14 +39,16 @@ export class ApiKeyService {
 
   async authenticate(rawKey: string | undefined): Promise<AuthenticatedTenant> {
     const parsed = parseApiKey(rawKey);
-    if (!parsed) throw new AuthenticationError('Missing or malformed API key');
+    if (!parsed) throw new AuthenticationError('Missing or malformed API key', rawKey ? 'malformed_key' : 'missing_key');
     const hash = hashApiKey(parsed.key);
     const record = await this.lookup(hash);
+    const key = { prefix: parsed.key.slice(0, API_KEY_DISPLAY_PREFIX_LENGTH), kind: parsed.kind };
     if (!record || !hashesEqual(record.keyHash, hash) || record.kind !== parsed.kind) {
-      throw new AuthenticationError('Unknown API key');
+      throw new AuthenticationError('Unknown API key', 'unknown_key', key);
     }
-    if (record.revoked) throw new AuthenticationError('API key has been revoked');
-    if (!record.tenant.active) throw new AuthenticationError('Tenant is disabled');
+    const known = { ...key, tenantId: record.tenant.id };
+    if (record.revoked) throw new AuthenticationError('API key has been revoked', 'revoked_key', known);
+    if (!record.tenant.active) throw new AuthenticationError('Tenant is disabled', 'tenant_disabled', known);
     return {
       tenantId: record.tenant.id,
       keyKind: record.kind,

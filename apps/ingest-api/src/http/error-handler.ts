@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { DependencyUnavailableError, EventBatchSchema, type Logger } from '@attribution/core';
+import { DependencyUnavailableError, EventBatchSchema, setLogContext, type Logger } from '@attribution/core';
 import { isConnectionError, isUnstorableValueError } from '@attribution/db';
 import { AuthenticationError, ForbiddenError, RateLimitedError, ValidationFailedError } from '../events/ingest-errors';
 
@@ -24,7 +24,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const details = error.problems.map((problem) => ({ ...problem, field: safeFieldPath(problem.field), message: withoutValue(problem.message) }));
       return res.status(400).json({ error: 'validation_failed', message: 'Request failed validation', details });
     }
-    if (error instanceof AuthenticationError) return res.status(401).json({ error: 'unauthenticated', message: error.message });
+    if (error instanceof AuthenticationError) {
+      logAuthError(logger, error);
+      return res.status(401).json({ error: 'unauthenticated', message: error.message });
+    }
     if (error instanceof ForbiddenError) return res.status(403).json({ error: 'forbidden', message: error.message });
     if (error instanceof RateLimitedError) {
       return res.status(429).set('Retry-After', String(error.retryAfterSeconds)).json({ error: 'rate_limited', message: error.message });
@@ -55,6 +58,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     logger.error('request_failed', { error });
     return res.status(500).json({ error: 'internal', message: 'Internal error' });
   };
+}
+
+/** Which key failed and why, for the runbook's 401 alert; never the key itself. */
+function logAuthError(logger: Logger, error: AuthenticationError): void {
+  if (error.key?.tenantId) setLogContext({ tenantId: error.key.tenantId });
+  logger.warn('auth_error', {
+    reason: error.reason,
+    ...(error.key ? { key_prefix: error.key.prefix, key_kind: error.key.kind } : {}),
+  });
 }
 
 /** A key that can name a field; anything else (an email address used as a key...) is not repeated. */

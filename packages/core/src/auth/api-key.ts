@@ -14,9 +14,12 @@ export interface GeneratedApiKey {
   displayPrefix: string;
 }
 
+/** `pk_` or `sk_` and 7 random characters: names a key in listings and logs, far too short to use. */
+export const API_KEY_DISPLAY_PREFIX_LENGTH = 10;
+
 export function generateApiKey(kind: ApiKeyKind): GeneratedApiKey {
   const key = `${PREFIX[kind]}${randomBytes(24).toString('base64url')}`;
-  return { kind, key, hash: hashApiKey(key), displayPrefix: key.slice(0, 10) };
+  return { kind, key, hash: hashApiKey(key), displayPrefix: key.slice(0, API_KEY_DISPLAY_PREFIX_LENGTH) };
 }
 
 /** Keys are high-entropy random strings, so an unsalted SHA-256 is a safe lookup handle. */

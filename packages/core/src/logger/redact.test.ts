@@ -34,6 +34,12 @@ describe('redact', () => {
     expect(redact(meta)).toEqual(meta);
   });
 
+  it('keeps a key display prefix under key_prefix, and masks anything longer there', () => {
+    expect(redact({ key_prefix: 'pk_68V6Bm5' })).toEqual({ key_prefix: 'pk_68V6Bm5' });
+    expect(redact({ key_prefix: 'pk_68V6Bm5Qx8rT2mZ0aLkPq9' })).toEqual({ key_prefix: '[api-key]' });
+    expect(redact({ key_prefix: 'jane@example.org' })).toEqual({ key_prefix: '[email]' });
+  });
+
   it('logs errors by class, code and masked message, without stacks', () => {
     const error = Object.assign(new Error('user bob@example.org rejected'), { code: 'E_REJECT' });
     expect(redact({ error })).toEqual({ error: { name: 'Error', message: 'user [email] rejected', code: 'E_REJECT' } });

@@ -23,6 +23,12 @@ const SAFE_KEYS = new Set(
     .map(normaliseKey),
 );
 
+/**
+ * An API key's display prefix (`pk_` + 7 characters, as the CLI lists keys) names the key without
+ * being usable; anything longer under `key_prefix` is masked like any other key.
+ */
+const KEY_PREFIX = /^(?:pk|sk)_[A-Za-z0-9_-]{0,7}$/;
+
 const VALUE_PATTERNS: Array<[RegExp, string]> = [
   [/\bBearer\s+[^\s"',]+/gi, 'Bearer [token]'],
   [/\b(?:sk|pk)_[A-Za-z0-9_]{6,}/g, '[api-key]'],
@@ -57,6 +63,7 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
   for (const [key, inner] of Object.entries(value)) {
     const normal = normaliseKey(key);
     if (SENSITIVE_KEYS.has(normal)) out[key] = REDACTED;
+    else if (normal === 'key_prefix' && typeof inner === 'string' && KEY_PREFIX.test(inner)) out[key] = inner;
     else if (SAFE_KEYS.has(normal) && (typeof inner === 'string' || typeof inner === 'number')) out[key] = inner;
     else out[key] = redact(inner, depth + 1, seen);
   }
