@@ -1,4 +1,4 @@
-import type { Logger } from '@attribution/core';
+import { withSpan, type Logger } from '@attribution/core';
 import type { PrismaClient } from '@attribution/db';
 import { tryAcquirePruneLock } from './prune-lock';
 import type { PrunerMetrics } from './pruner.metrics';
@@ -43,7 +43,12 @@ export class PruneService {
       let deleted = 0;
       for (const tenant of tenants) {
         if (this.deps.shouldStop?.()) break;
-        deleted += await this.pruneTenant(tenant.id, tenant.retentionDays);
+        // One span per tenant: its DELETE batches (pg spans) and prune_completed line join it.
+        deleted += await withSpan('prune tenant', { attributes: { 'tenant.id': tenant.id, 'retention.days': tenant.retentionDays } }, async (span) => {
+          const count = await this.pruneTenant(tenant.id, tenant.retentionDays);
+          span.setAttribute('events.deleted', count);
+          return count;
+        });
       }
       this.deps.metrics?.run('success', (Date.now() - started) / 1000);
       return { ran: true, tenants: tenants.length, deleted };

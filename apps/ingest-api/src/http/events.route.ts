@@ -7,6 +7,7 @@ import { validateEvents } from '../events/validate-events';
 import { corsHeaders, preflight } from './cors';
 import type { RateLimiter } from './rate-limiter';
 import { requireJson } from './require-json';
+import { spanRoute } from './trace-context';
 
 export interface EventsRouteDeps {
   apiKeys: ApiKeyService;
@@ -20,9 +21,10 @@ export function eventsRoute(deps: EventsRouteDeps): Router {
   const router = Router();
   const now = deps.now ?? Date.now;
 
-  router.options('/v1/events', corsHeaders(), preflight());
+  router.options('/v1/events', spanRoute('/v1/events'), corsHeaders(), preflight());
   router.post(
     '/v1/events',
+    spanRoute('/v1/events'),
     corsHeaders(),
     requireJson(),
     // Authenticate and rate-limit before reading the body: refused requests cost no parsing.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
-import { runWithLogContext } from '@attribution/core';
+import { runWithLogContext, setServerRoute } from '@attribution/core';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
@@ -25,5 +25,13 @@ export function traceContext(): RequestHandler {
     res.set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`);
     res.set('x-trace-id', traceId);
     runWithLogContext({ traceId }, next);
+  };
+}
+
+/** Names the request's server span after the route template (bounded, unlike the raw path). */
+export function spanRoute(route: string): RequestHandler {
+  return (_req, _res, next) => {
+    setServerRoute(route);
+    next();
   };
 }
