@@ -7,3 +7,4 @@ export * from './spawn-app';
 export * from './fakes/fake-ga4';
 export * from './events';
 export * from './infra/go-tools';
+export * from './browser/chromium';
