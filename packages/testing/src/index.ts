@@ -8,3 +8,4 @@ export * from './fakes/fake-ga4';
 export * from './events';
 export * from './infra/go-tools';
 export * from './browser/chromium';
+export * from './tcf-strings';

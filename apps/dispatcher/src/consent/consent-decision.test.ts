@@ -1,6 +1,6 @@
 import type { Consent } from '@attribution/core';
 import { decideConsent, ga4ConsentGrants, type ConsentAllowed, type ConsentBlocked } from './consent-decision';
-import { ALL_GRANTED, buildTcString, OTHER_VENDOR_ID, RestrictionType, type TcSpec } from './tcf.fixtures';
+import { ALL_GRANTED, buildTcString, OTHER_VENDOR_ID, RestrictionType, type TcSpec } from '@attribution/testing';
 import { clearTcCache } from './tcf';
 
 const G = 'granted' as const;

@@ -1,5 +1,5 @@
 import { TCString } from '@iabtechlabtcf/core';
-import { ALL_GRANTED, buildTcString, RestrictionType } from './tcf.fixtures';
+import { ALL_GRANTED, buildTcString, RestrictionType } from '@attribution/testing';
 import { MAX_RANGE_EXPANSION, scanTcString } from './tcf-scan';
 import { clearTcCache, readTcString } from './tcf';
 

@@ -1,5 +1,5 @@
 import { TCModel, TCString } from '@iabtechlabtcf/core';
-import { ALL_GRANTED, buildTcString, minimalGvl, OTHER_VENDOR_ID, RestrictionType } from './tcf.fixtures';
+import { ALL_GRANTED, buildTcString, minimalGvl, OTHER_VENDOR_ID, RestrictionType } from '@attribution/testing';
 import { checkVendorPurpose, clearTcCache, evaluateGoogle, GOOGLE_DECLARATION, GOOGLE_VENDOR_ID, MAX_TC_STRING_LENGTH, readTcString } from './tcf';
 
 beforeEach(() => clearTcCache());

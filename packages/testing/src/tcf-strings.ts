@@ -1,7 +1,7 @@
 import { GVL, PurposeRestriction, RestrictionType, TCModel, TCString } from '@iabtechlabtcf/core';
 
 /**
- * Test support only: builds real TC strings with @iabtechlabtcf/core against a minimal,
+ * Builds real IAB TCF v2.2 TC strings with @iabtechlabtcf/core against a minimal,
  * GVL-shaped vendor list (the encoder drops vendor bits for vendors missing from the GVL, and
  * publisher restrictions the vendor's declaration does not allow).
  */
