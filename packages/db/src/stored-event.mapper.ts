@@ -1,8 +1,12 @@
 import type { ClickIds, Consent, CustomData, StoredEvent, StoredUserData } from '@attribution/core';
 import type { Event } from './generated/prisma/client';
 
-/** The bus and the dispatcher see events in one shape, whatever the row looks like. */
-export function toStoredEvent(row: Event): StoredEvent {
+/**
+ * The bus and the dispatcher see events in one shape, whatever the row looks like. The page
+ * context is left out on purpose: it is the tenant's, and what is not on the bus cannot reach
+ * an ad platform (readers may skip the column).
+ */
+export function toStoredEvent(row: Omit<Event, 'context'>): StoredEvent {
   return {
     id: row.id.toString(),
     tenantId: row.tenantId,

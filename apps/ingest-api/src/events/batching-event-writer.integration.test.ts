@@ -19,6 +19,7 @@ function row(tenantId: string, eventId: string, overrides: Partial<NewEventRow> 
     clickIds: { fbc: 'fb.1.1700000000.AbC' },
     customData: { value: 12.5, currency: 'EUR', note: 'quote " and \\ backslash, {braces}, [brackets], unicode é€' },
     consent: { ad_storage: 'granted' },
+    context: { visitor_id: 'v-1', page_referrer: 'https://news.example/article', utm_source: 'newsletter' },
     traceId: '0af7651916cd43dd8448eb211c80319c',
     ...overrides,
   };
@@ -51,7 +52,7 @@ describe('batched event inserts (real PostgreSQL)', () => {
     const writer = make();
     const [a, b] = tenants as [string, string];
     const full = row(a, `${tag}-cols-1`);
-    const sparse = row(b, `${tag}-cols-1`, { sourceUrl: null, ipAddress: null, userAgent: null, consent: null, userData: {}, clickIds: {}, customData: {} });
+    const sparse = row(b, `${tag}-cols-1`, { sourceUrl: null, ipAddress: null, userAgent: null, consent: null, userData: {}, clickIds: {}, customData: {}, context: {} });
     expect(await writer.insertKeyed([full, sparse])).toEqual(new Set([eventKey(a, `${tag}-cols-1`), eventKey(b, `${tag}-cols-1`)]));
     expect(await writer.insertKeyed([full, row(a, `${tag}-cols-2`)])).toEqual(new Set([eventKey(a, `${tag}-cols-2`)]));
     expect(await writer.insert([row(a, `${tag}-cols-2`), row(a, `${tag}-cols-3`)])).toEqual(new Set([`${tag}-cols-3`]));
@@ -69,10 +70,11 @@ describe('batched event inserts (real PostgreSQL)', () => {
       clickIds: full.clickIds,
       customData: full.customData,
       consent: full.consent,
+      context: full.context,
       traceId: full.traceId,
       publishState: 'pending',
     });
-    expect(byTenant.get(b)).toMatchObject({ sourceUrl: null, ipAddress: null, userAgent: null, consent: null, userData: {}, customData: {} });
+    expect(byTenant.get(b)).toMatchObject({ sourceUrl: null, ipAddress: null, userAgent: null, consent: null, userData: {}, customData: {}, context: {} });
   });
 
   it('under concurrent callers of many tenants, reports each new (tenant, event id) to exactly one caller and stores it once', async () => {

@@ -21,6 +21,7 @@ function row(eventId: string, tenantId = TENANT_A): NewEventRow {
     clickIds: {},
     customData: {},
     consent: null,
+    context: {},
     traceId: 't',
   };
 }

@@ -26,7 +26,7 @@ export function eventKey(tenantId: string, eventId: string): string {
 }
 
 const COLUMNS =
-  'tenant_id, event_id, event_name, event_time, action_source, source_url, ip_address, user_agent, user_data, click_ids, custom_data, consent, trace_id, traceparent';
+  'tenant_id, event_id, event_name, event_time, action_source, source_url, ip_address, user_agent, user_data, click_ids, custom_data, consent, context, trace_id, traceparent';
 
 /**
  * Any number of rows in one statement with one parameter: a JSON array that PostgreSQL turns
@@ -42,7 +42,7 @@ INSERT INTO events (${COLUMNS})
 SELECT ${COLUMNS}
 FROM jsonb_to_recordset($1::jsonb) AS r(
   tenant_id uuid, event_id text, event_name text, event_time timestamptz, action_source text, source_url text,
-  ip_address text, user_agent text, user_data jsonb, click_ids jsonb, custom_data jsonb, consent jsonb, trace_id text, traceparent text)
+  ip_address text, user_agent text, user_data jsonb, click_ids jsonb, custom_data jsonb, consent jsonb, context jsonb, trace_id text, traceparent text)
 ON CONFLICT (tenant_id, event_id) DO NOTHING
 RETURNING tenant_id::text AS tenant_id, event_id`;
 
@@ -62,6 +62,7 @@ export function toInsertParameter(rows: NewEventRow[]): string {
       click_ids: row.clickIds,
       custom_data: row.customData,
       consent: row.consent,
+      context: row.context,
       trace_id: row.traceId,
       traceparent: row.traceparent ?? null,
     })),

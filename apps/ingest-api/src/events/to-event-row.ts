@@ -1,5 +1,6 @@
 import { hashUserData, type ClickIds, type TrackedEvent } from '@attribution/core';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
+import { toStoredContext } from './page-context';
 
 export interface RequestFacts {
   /** The connection's address, after the trusted-proxy rules. */
@@ -21,6 +22,8 @@ export interface NewEventRow {
   clickIds: ClickIds;
   customData: object;
   consent: object | null;
+  /** Stored for the tenant only; the bus message and the platforms never see it. */
+  context: object;
   traceId: string;
   /** W3C traceparent of the storing request, for the outbox relay (null with tracing off). */
   traceparent?: string | null;
@@ -54,6 +57,7 @@ export function toEventRow(event: TrackedEvent, tenant: AuthenticatedTenant, req
     clickIds,
     customData: event.custom_data ?? {},
     consent: event.consent ?? null,
+    context: toStoredContext(event.context),
     traceId: request.traceId,
   };
 }

@@ -78,6 +78,24 @@ export const ConsentSchema = Joi.object({
   .meta({ className: 'Consent' })
   .description('Google Consent Mode v2 signals and an optional IAB TCF v2.2 string');
 
+/**
+ * Page context from the browser pixel, kept for the tenant's own analysis: it is stored but never
+ * forwarded to an ad platform, and the stored referrer keeps only origin and path (ingest-api
+ * events/page-context.ts).
+ */
+export const EventContextSchema = Joi.object({
+  visitor_id: Joi.string().max(128),
+  page_referrer: Joi.string().uri({ scheme: ['http', 'https'] }).max(2048),
+  utm_source: shortText,
+  utm_medium: shortText,
+  utm_campaign: shortText,
+  utm_term: shortText,
+  utm_content: shortText,
+  library: Joi.string().max(64),
+})
+  .meta({ className: 'EventContext' })
+  .description('Page context from the tracking pixel; stored, never sent to ad platforms');
+
 export const EventSchema = Joi.object({
   event_id: Joi.string().trim().min(1).max(128).required(),
   event_name: Joi.string().trim().min(1).max(100).required(),
@@ -89,6 +107,7 @@ export const EventSchema = Joi.object({
   user_data: UserDataSchema.default({}),
   custom_data: CustomDataSchema.default({}),
   consent: ConsentSchema,
+  context: EventContextSchema,
 })
   .meta({ className: 'TrackedEvent' })
   .description('One conversion or page event');

@@ -52,6 +52,20 @@ export interface Consent {
 }
 
 /**
+ * Page context from the tracking pixel; stored, never sent to ad platforms
+ */
+export interface EventContext {
+  visitor_id?: string;
+  page_referrer?: string;
+  utm_source?: string;
+  utm_medium?: string;
+  utm_campaign?: string;
+  utm_term?: string;
+  utm_content?: string;
+  library?: string;
+}
+
+/**
  * One conversion or page event
  */
 export interface TrackedEvent {
@@ -75,6 +89,10 @@ export interface TrackedEvent {
    * Google Consent Mode v2 signals and an optional IAB TCF v2.2 string
    */
   consent?: Consent;
+  /**
+   * Page context from the tracking pixel; stored, never sent to ad platforms
+   */
+  context?: EventContext;
 }
 
 /**
