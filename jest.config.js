@@ -5,7 +5,7 @@ const shared = {
   testEnvironmentOptions: { globalsCleanup: 'off' },
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'packages/tsconfig/jest.json' }] },
   moduleNameMapper: {
-    '^@attribution/(core|db|testing|cli)$': '<rootDir>/packages/$1/src',
+    '^@attribution/(core|db|testing|cli|pixel)$': '<rootDir>/packages/$1/src',
     '^@attribution/(ingest-api|dispatcher|pruner|standalone)$': '<rootDir>/apps/$1/src',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
