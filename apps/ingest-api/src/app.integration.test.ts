@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import request from 'supertest';
 import { createLogger } from '@attribution/core';
@@ -9,6 +11,7 @@ import { PrismaApiKeyStore } from './auth/api-key.store';
 import { PrismaEventWriter } from './events/event.repository';
 import { RateLimiter } from './http/rate-limiter';
 import { EventService } from './events/event.service';
+import { loadVerifiedPixels } from './pixel/verified-pixels.service';
 
 const now = () => Date.now();
 const event = (overrides: Record<string, unknown> = {}) => ({
@@ -40,6 +43,7 @@ describe('ingest-api HTTP contract (real PostgreSQL)', () => {
       events: new EventService({ writer: new PrismaEventWriter(db), onStored: () => (stored += 1), logger }),
       rateLimiter: new RateLimiter({ perSecond: 1, burst: 40 }),
       readiness: { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined) },
+      pixels: loadVerifiedPixels(),
       isStopping: () => false,
       http: { bodyLimitBytes: 64 * 1024, trustProxy: 'loopback' },
     });
@@ -104,13 +108,19 @@ describe('ingest-api HTTP contract (real PostgreSQL)', () => {
     await post().set('Content-Type', 'application/json').send(JSON.stringify({ events: [event({ pad: 'x'.repeat(70_000) })] })).expect(413);
 
     const invalid = await post()
-      .send({ events: [event(), event({ event_time: Date.now(), user_data: { email: 'secret.person@example.com', phone: 12 }, colour: 'red' })] })
+      .send({
+        events: [
+          event(),
+          event({ event_time: Date.now(), user_data: { email: 'secret.person@example.com', phone: 12 }, colour: 'red', context: { referrer: 'https://a.example/' } }),
+        ],
+      })
       .expect(400);
     expect(invalid.body.error).toBe('validation_failed');
     expect(invalid.body.details).toEqual(
       expect.arrayContaining([
         { index: 1, field: 'user_data.phone', message: expect.any(String) },
         { index: 1, field: 'colour', message: 'is not allowed' },
+        { index: 1, field: 'context.referrer', message: 'is not allowed' },
       ]),
     );
     expect(JSON.stringify(invalid.body)).not.toContain('secret.person');
@@ -133,6 +143,26 @@ describe('ingest-api HTTP contract (real PostgreSQL)', () => {
     expect(userData.meta['ph']).toEqual(['758fbf68945f21c416814c539ab578876c8d98fb69e6da692def92cd52417fe0']);
     expect(userData.google['sha256_phone_number']).toEqual(['cb6880e416769253645cb9c6b8989154bf66a56a77fc14c81fb1019663cbb928']);
     expect(JSON.stringify(row.userData)).not.toMatch(/jane|555/i);
+  });
+
+  it('stores the page context with the referrer cut to origin and path, and {} for an event without one', async () => {
+    const { tenant, secretKey } = await seedTenant(db);
+    const context = { visitor_id: 'v-123', utm_source: 'newsletter', library: 'tracking.js/v1' };
+    await request(app)
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${secretKey}`)
+      .send({
+        events: [
+          event({ event_id: 'ctx-1', context: { ...context, page_referrer: 'https://mail.example/reset?email=jane@example.com#t=1' } }),
+          event({ event_id: 'ctx-none' }),
+        ],
+      })
+      .expect(202);
+    const rows = await db.event.findMany({ where: { tenantId: tenant.id }, orderBy: { eventId: 'asc' }, select: { eventId: true, context: true } });
+    expect(rows).toEqual([
+      { eventId: 'ctx-1', context: { ...context, page_referrer: 'https://mail.example/reset' } },
+      { eventId: 'ctx-none', context: {} },
+    ]);
   });
 
   describe('browsers and public keys', () => {
@@ -205,5 +235,35 @@ describe('ingest-api HTTP contract (real PostgreSQL)', () => {
 
   it('answers 404 for unknown paths', async () => {
     await request(app).get('/nope').expect(404);
+  });
+
+  describe('the tracking pixel', () => {
+    it('serves /v1/tracking.js: the published bytes in every encoding, CDN headers, no API key', async () => {
+      const published = readFileSync(join(__dirname, '../../../packages/pixel/versions/v1/tracking.js'));
+      for (const encoding of ['identity', 'gzip', 'br']) {
+        // Supertest decodes gzip and br, so the body compares with the file as published.
+        const response = await request(app).get('/v1/tracking.js').set('Accept-Encoding', encoding).responseType('blob').expect(200);
+        expect(Buffer.compare(response.body as Buffer, published)).toBe(0);
+        expect(response.headers).toMatchObject({
+          'content-type': 'text/javascript; charset=utf-8',
+          'cache-control': 'public, max-age=3600',
+          vary: 'Accept-Encoding',
+          'access-control-allow-origin': '*',
+          'cross-origin-resource-policy': 'cross-origin',
+          'timing-allow-origin': '*',
+          'x-content-type-options': 'nosniff',
+          etag: expect.stringMatching(encoding === 'identity' ? /^"[^"-]+"$/ : new RegExp(`^"[^"-]+-${encoding}"$`)),
+        });
+        expect(response.headers['content-encoding']).toBe(encoding === 'identity' ? undefined : encoding);
+        // Shared by every visitor through a CDN, so it carries no one's trace id.
+        expect(response.headers['traceparent']).toBeUndefined();
+        await request(app).get('/v1/tracking.js').set('Accept-Encoding', encoding).set('If-None-Match', response.headers['etag']!).expect(304);
+      }
+    });
+
+    it('answers an unpublished version with the app’s 404, echoing nothing', async () => {
+      const response = await request(app).get('/v0-unpublished/tracking.js').expect(404);
+      expect(response.body).toEqual({ error: 'not_found', message: 'No such endpoint' });
+    });
   });
 });

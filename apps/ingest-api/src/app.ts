@@ -1,5 +1,6 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger, ReadinessCheck } from '@attribution/core';
+import type { PublishedPixel } from '@attribution/pixel';
 import type { ApiKeyService } from './auth/api-key.service';
 import type { EventService } from './events/event.service';
 import { errorHandler } from './http/error-handler';
@@ -7,6 +8,7 @@ import { eventsRoute } from './http/events.route';
 import { healthRoute } from './http/health.route';
 import type { RateLimiter } from './http/rate-limiter';
 import { traceContext } from './http/trace-context';
+import { pixelRoute } from './pixel/pixel.route';
 
 export interface AppDeps {
   logger: Logger;
@@ -14,6 +16,8 @@ export interface AppDeps {
   events: EventService;
   rateLimiter: RateLimiter;
   readiness: Record<string, ReadinessCheck>;
+  /** Served at /<version>/tracking.js; already verified against the manifest. */
+  pixels: readonly PublishedPixel[];
   isStopping: () => boolean;
   http: { bodyLimitBytes: number; trustProxy: string };
   metrics?: { middleware: RequestHandler; render: () => Promise<{ contentType: string; body: string }> };
@@ -25,6 +29,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(deps.http.trustProxy));
+  // Before the trace context: a response CDNs share must not carry one visitor's trace id.
+  app.use(pixelRoute(deps.pixels));
   app.use(traceContext());
   app.use(healthRoute(deps.readiness, deps.isStopping));
   if (deps.metrics) {

@@ -14,6 +14,7 @@ import { EventService } from './events/event.service';
 import { createIngestMetrics } from './ingest.metrics';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { watchOutbox } from './outbox/outbox-gauge';
+import { loadVerifiedPixels } from './pixel/verified-pixels.service';
 
 export interface IngestApiDeps {
   db: PrismaClient;
@@ -38,6 +39,8 @@ export interface RunningIngestApi {
  */
 export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps): Promise<RunningIngestApi> {
   const { db, transport, logger, lifecycle } = deps;
+  // First, so that altered pixel files stop the boot before any connection is opened.
+  const pixels = loadVerifiedPixels();
   const appMetrics = deps.metrics ?? createAppMetrics('ingest-api', config.observability.version, config.observability.metrics);
   const metrics = createIngestMetrics(appMetrics);
   const producer = transport.createProducer();
@@ -83,6 +86,7 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
     events,
     rateLimiter: new RateLimiter(config.rateLimit),
     readiness,
+    pixels,
     isStopping: () => lifecycle.stopping,
     http: config.http,
     metrics: { middleware: metrics.middleware(), render: () => appMetrics.render() },

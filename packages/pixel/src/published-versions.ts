@@ -33,7 +33,7 @@ export function readManifest(dir: string = PUBLISHED_VERSIONS_DIR): Manifest {
 
 /**
  * Every published version with its bytes. A published file is immutable: sites may pin it with
- * Subresource Integrity and CDNs cache it for good, so the bytes are checked against the manifest
+ * Subresource Integrity and CDNs keep revalidating the same ETag, so the bytes are checked against the manifest
  * and a mismatch throws rather than letting a server hand out altered code.
  */
 export function loadPublishedVersions(dir: string = PUBLISHED_VERSIONS_DIR): PublishedPixel[] {

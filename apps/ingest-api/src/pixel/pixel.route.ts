@@ -1,0 +1,37 @@
+import { Router } from 'express';
+import type { PublishedPixel } from '@attribution/pixel';
+import { spanRoute } from '../http/trace-context';
+import { isNotModified } from './conditional-get';
+import { negotiateEncoding } from './negotiate-encoding';
+import { precomputePixelAssets } from './pixel-assets.service';
+
+const ROUTE = '/:version/tracking.js';
+
+/**
+ * Serves each published version of tracking.js at `/<version>/tracking.js`, as a CDN would: no
+ * API key, cacheable by anyone, compressed once at boot. Only exact paths of published versions
+ * are answered (case and trailing slash included); anything else falls through to the app's 404.
+ */
+export function pixelRoute(versions: readonly PublishedPixel[]): Router {
+  const assets = precomputePixelAssets(versions);
+  const router = Router();
+  router
+    .route(ROUTE)
+    .all(spanRoute(ROUTE))
+    // Express answers HEAD with the GET handler; Node then sends the headers without the body.
+    .get((req, res, next) => {
+      const asset = assets.get(req.path);
+      if (!asset) return next();
+      const representation = asset[negotiateEncoding(req.get('accept-encoding'))];
+      if (isNotModified(req.get('if-none-match'), representation.etag)) {
+        res.writeHead(304, representation.notModifiedHeaders).end();
+        return;
+      }
+      res.writeHead(200, representation.headers).end(representation.body);
+    })
+    .all((req, res, next) => {
+      if (!assets.has(req.path)) return next();
+      res.status(405).set('Allow', 'GET, HEAD').json({ error: 'method_not_allowed', message: 'Only GET and HEAD are allowed here' });
+    });
+  return router;
+}
