@@ -17,7 +17,13 @@ import {
 jest.setTimeout(20 * 60_000);
 
 interface JaegerTrace {
-  spans: Array<{ operationName: string; processID: string; tags: Array<{ key: string; value: unknown }> }>;
+  spans: Array<{
+    spanID: string;
+    operationName: string;
+    processID: string;
+    references?: Array<{ refType: string; spanID: string }>;
+    tags: Array<{ key: string; value: unknown }>;
+  }>;
   processes: Record<string, { serviceName: string }>;
 }
 
@@ -103,6 +109,18 @@ describe('one trace per event across services (real Jaeger)', () => {
       trace.spans.filter((s) => trace.processes[s.processID]?.serviceName === service).map((s) => s.operationName);
     expect(operations('ingest-api')).toEqual(expect.arrayContaining(['POST /v1/events', 'events insert', expect.stringMatching(/events\.ingested publish$/)]));
     expect(operations('dispatcher')).toEqual(expect.arrayContaining([expect.stringMatching(/events\.ingested process$/), 'consent decision', 'meta send']));
+    // The request's SERVER span (the ingest-api's own middleware) is named after the route and
+    // carries the status; the database write is its child.
+    const server = trace.spans.find((s) => s.operationName === 'POST /v1/events')!;
+    expect(server.tags).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: 'http.route', value: '/v1/events' }),
+        expect.objectContaining({ key: 'http.response.status_code', value: 202 }),
+        expect.objectContaining({ key: 'span.kind', value: 'server' }),
+      ]),
+    );
+    const insert = trace.spans.find((s) => s.operationName === 'events insert')!;
+    expect(insert.references).toEqual([expect.objectContaining({ refType: 'CHILD_OF', spanID: server.spanID })]);
     const send = trace.spans.find((s) => s.operationName === 'meta send')!;
     expect(send.tags).toEqual(expect.arrayContaining([{ key: 'http.response.status_code', type: 'int64', value: 200 }].map((t) => expect.objectContaining({ key: t.key, value: t.value }))));
 

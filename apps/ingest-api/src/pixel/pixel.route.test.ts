@@ -4,11 +4,8 @@ import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import express, { type Express } from 'express';
 import request from 'supertest';
-import { setServerRoute } from '@attribution/core';
 import type { PublishedPixel } from '@attribution/pixel';
 import { pixelRoute } from './pixel.route';
-
-jest.mock('@attribution/core', () => ({ ...jest.requireActual<object>('@attribution/core'), setServerRoute: jest.fn() }));
 
 function published(version: string): PublishedPixel {
   // Repetitive enough to compress, with multi-byte characters to catch charset mistakes.
@@ -166,24 +163,6 @@ describe('If-None-Match', () => {
   it('answers 200 when the tag is another encoding’s or another version’s', async () => {
     await request(app).get('/v1/tracking.js').set('Accept-Encoding', 'br').set('If-None-Match', `"${TAG}-gzip", "${TAG}"`).expect(200);
     await request(app).get('/v1.1/tracking.js').set('Accept-Encoding', 'identity').set('If-None-Match', `"${TAG}"`).expect(200);
-  });
-});
-
-describe('traces', () => {
-  beforeEach(() => jest.mocked(setServerRoute).mockClear());
-
-  it.each([
-    ['GET', '/v1/tracking.js'],
-    ['HEAD', '/v1.1/tracking.js'],
-    ['POST', '/v1/tracking.js'],
-  ])('name the server span of %s %s after the route template, not the path', async (method, path) => {
-    await onTheWire(path, {}, method);
-    expect(setServerRoute).toHaveBeenCalledWith('/:version/tracking.js');
-  });
-
-  it('leave other paths to the catch-all', async () => {
-    await onTheWire('/v1/other.js');
-    expect(setServerRoute).not.toHaveBeenCalled();
   });
 });
 

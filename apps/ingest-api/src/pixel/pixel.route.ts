@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { PublishedPixel } from '@attribution/pixel';
-import { spanRoute } from '../http/trace-context';
 import { isNotModified } from './conditional-get';
 import { negotiateEncoding } from './negotiate-encoding';
 import { precomputePixelAssets } from './pixel-assets.service';
@@ -17,7 +16,6 @@ export function pixelRoute(versions: readonly PublishedPixel[]): Router {
   const router = Router();
   router
     .route(ROUTE)
-    .all(spanRoute(ROUTE))
     // Express answers HEAD with the GET handler; Node then sends the headers without the body.
     .get((req, res, next) => {
       const asset = assets.get(req.path);

@@ -1,5 +1,4 @@
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type Link, type Span } from '@opentelemetry/api';
-import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import type { MessageHeaders } from '../transport/transport';
 
 export const tracer = () => trace.getTracer('attribution');
@@ -18,15 +17,6 @@ export function extractTraceContext(headers: MessageHeaders): Context {
 /** The `traceparent` of the active span, to store with an event so later work joins its trace. */
 export function currentTraceparent(): string | null {
   return injectTraceHeaders()['traceparent'] ?? null;
-}
-
-/**
- * Tells the HTTP instrumentation which route served the request, so the server span is named
- * `POST /v1/events` and carries `http.route` (Express' own instrumentation is not loaded).
- */
-export function setServerRoute(route: string): void {
-  const metadata = getRPCMetadata(context.active());
-  if (metadata?.type === RPCType.HTTP) metadata.route = route;
 }
 
 /**

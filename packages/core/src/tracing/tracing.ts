@@ -13,8 +13,6 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-const UNINSTRUMENTED_PATHS = new Set(['/health', '/ready', '/metrics']);
-
 /**
  * Starts OpenTelemetry for one service. It must run before express, http and pg are loaded, so
  * each app's main parses its config, calls this, and only then imports the rest. The active
@@ -26,12 +24,13 @@ export function startTracing(serviceName: string, config: TracingConfig): Tracin
   // so a `--require` preload can start tracing before anything else loads.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
-  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
-  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
   /* eslint-enable @typescript-eslint/no-require-imports */
+  // OTLP/HTTP with protobuf bodies: about a third of the bytes of the JSON encoding to build and
+  // send for every batch, and what Jaeger, the Collector and every OTLP backend accept on /v1/traces.
   const spanProcessors: SpanProcessor[] = config.otlpEndpoint
     ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${config.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))]
     : [];
@@ -45,14 +44,10 @@ export function startTracing(serviceName: string, config: TracingConfig): Tracin
     logRecordProcessors: [],
     textMapPropagator: new W3CTraceContextPropagator(),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
-    // Express' instrumentation is left out on purpose: it opens a span per middleware layer,
-    // which measurably cut ingest throughput; routes name the server span instead (nameServerSpan).
-    // Our services make no outgoing node:http calls (destinations use fetch, with their own spans).
+    // No HTTP or Express instrumentation: the ingest-api opens its request span itself (its
+    // trace-context middleware), at a fraction of their cost (docs/benchmarks.md), and our services
+    // make no outgoing node:http calls (destination calls use fetch, with spans of their own).
     instrumentations: [
-      new HttpInstrumentation({
-        disableOutgoingRequestInstrumentation: true,
-        ignoreIncomingRequestHook: (req) => UNINSTRUMENTED_PATHS.has((req.url ?? '').split('?')[0]!),
-      }),
       // Queries outside a traced operation (relay polling, LISTEN, pool housekeeping) would each
       // start a one-span trace of their own.
       new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
