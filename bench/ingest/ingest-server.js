@@ -34,6 +34,16 @@ function useLegacyWriter(db) {
   };
 }
 
+/**
+ * BENCH_HTTP_METRICS=off: the per-request Prometheus middleware passes straight through, so the
+ * `plain` variant measures the API without its observability (tracing is only ever preloaded).
+ */
+function withoutHttpMetrics() {
+  const ingestMetrics = require('@attribution/ingest-api/dist/ingest.metrics');
+  const create = ingestMetrics.createIngestMetrics;
+  ingestMetrics.createIngestMetrics = (appMetrics) => ({ ...create(appMetrics), middleware: () => (_req, _res, next) => next() });
+}
+
 async function main() {
   const config = loadIngestConfig(process.env);
   const logger = createLogger({ service: 'api', level: config.logLevel });
@@ -41,6 +51,7 @@ async function main() {
   lifecycle.installSignalHandlers();
   const db = createDbClient(config.databaseUrl);
   if (process.env.BENCH_WRITER === 'legacy-prisma') useLegacyWriter(db);
+  if (process.env.BENCH_HTTP_METRICS === 'off') withoutHttpMetrics();
   const transport = createTransport(config.kafka);
   // A broker that is down must not stop the API (the outbox keeps the events): the same holds here,
   // which lets a run measure the API with the relay idle (KAFKA_BROKERS pointing at a closed port).

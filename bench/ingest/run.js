@@ -24,6 +24,8 @@ const { applyMigrations, createDbClient, findFreePort, startEmbeddedPostgres } =
 const { createTestDatabase, prepareTemplateDatabase, seedTenant, startKafkaBroker, startTestPostgres } = require('@attribution/testing');
 const { runLoad } = require('./load');
 const { cpuBetween, sampleCpu } = require('./proc-stats');
+const { ms, report } = require('./report');
+const { startOtlpSink } = require('./otlp-sink');
 
 const OPTIONS = {
   duration: { env: 'BENCH_DURATION', default: '15', help: 'seconds of measured load per step' },
@@ -31,7 +33,12 @@ const OPTIONS = {
   concurrency: { env: 'BENCH_CONCURRENCY', default: '10,25,50,100,200', help: 'connections per step, comma-separated' },
   tenants: { env: 'BENCH_TENANTS', default: '10', help: 'tenants (API keys) the requests rotate through' },
   pg: { env: 'BENCH_PG', default: 'durable', help: 'durable: fsync and synchronous_commit on, data on disk; fast: the test server (fsync off, RAM disk)' },
-  target: { env: 'BENCH_TARGET', default: 'ingest,bare', help: 'what to load: ingest, bare or both' },
+  target: {
+    env: 'BENCH_TARGET',
+    default: 'ingest,bare',
+    help: 'what to load, comma-separated: ingest (as deployed, tracing off), bare (Express alone), plain (tracing and HTTP metrics off), traced (tracing on, every span exported)',
+  },
+  rounds: { env: 'BENCH_ROUNDS', default: '1', help: 'times each ingest target runs, taking turns (plain, traced, plain, traced...); figures are averaged' },
   'node-options': { env: 'BENCH_NODE_OPTIONS', default: '', help: 'extra Node flags for both servers, e.g. "--max-semi-space-size=32"' },
   'log-level': { env: 'BENCH_LOG_LEVEL', default: 'info', help: 'LOG_LEVEL of the ingest-api (info logs one line per request, as deployed)' },
   env: { env: 'BENCH_SERVER_ENV', default: '', help: 'extra ingest-api variables, e.g. "EVENT_BATCH_WINDOW_MS=2,EVENT_BATCH_MAX_IN_FLIGHT=4"' },
@@ -39,6 +46,17 @@ const OPTIONS = {
   profile: { env: 'BENCH_PROFILE', default: '', help: 'write a CPU profile of the ingest-api for each step into this folder' },
   'relay-timeout': { env: 'BENCH_RELAY_TIMEOUT', default: '180', help: 'seconds to wait for the outbox relay to publish everything' },
 };
+
+/**
+ * The ingest-api as deployed is `ingest`; the overhead of observability is `traced` against
+ * `plain`, measured in one run on the same database and broker.
+ */
+const INGEST_VARIANTS = {
+  ingest: { env: {}, nodeOptions: [] },
+  plain: { env: { BENCH_HTTP_METRICS: 'off' }, nodeOptions: [] },
+  traced: { env: {}, nodeOptions: ['--require', path.join(__dirname, 'tracing-preload.js')] },
+};
+const ingestTargets = (targets) => targets.filter((t) => t !== 'bare');
 
 function parseArgs(argv) {
   const values = {};
@@ -81,7 +99,7 @@ function parseArgs(argv) {
   const pg = get('pg');
   if (!['durable', 'fast'].includes(pg)) throw new Error('--pg must be durable or fast');
   const targets = String(get('target')).split(',').map((t) => t.trim());
-  if (targets.some((t) => !['ingest', 'bare'].includes(t))) throw new Error('--target must be ingest, bare or both');
+  if (targets.some((t) => !['ingest', 'bare', ...Object.keys(INGEST_VARIANTS)].includes(t))) throw new Error('--target takes ingest, bare, plain, traced');
   return {
     durationSeconds: Math.max(1, positive('duration')),
     warmupSeconds: positive('warmup'),
@@ -95,6 +113,7 @@ function parseArgs(argv) {
     out: get('out'),
     profileDir: get('profile') ? path.resolve(get('profile')) : '',
     relayTimeoutSeconds: positive('relay-timeout'),
+    rounds: Math.max(1, Math.floor(positive('rounds'))),
   };
 }
 
@@ -211,39 +230,6 @@ async function kafkaMessageCount(brokers, topic) {
   }
 }
 
-/** CPU microseconds per response, from a CPU % of one core: robust to a busy machine, unlike latency. */
-const perRequest = (percent, step) => (percent && step.responses ? Math.round(((percent / 100) * 1e6 * step.seconds) / step.responses) : 0);
-
-const ms = (value) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
-
-function printTable(title, rows) {
-  const header = ['conns', 'req/s', 'events/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'server CPU%', 'server ELU%', 'PG CPU%', 'Kafka CPU%', 'bench CPU%', 'others CPU%', 'server µs/req', 'PG µs/req', 'rows/stmt', 'pending'];
-  const lines = rows.map((r) => [
-    r.connections,
-    Math.round(r.responses / r.seconds),
-    r.eventsPerSecond,
-    ms(r.p50),
-    ms(r.p95),
-    ms(r.p99),
-    ms(r.max),
-    r.errors,
-    r.non2xx,
-    r.cpu.byGroup.server ?? 0,
-    r.server?.eventLoopUtilization ?? '-',
-    r.cpu.byGroup.postgres ?? 0,
-    r.cpu.byGroup.kafka ?? 0,
-    r.cpu.byGroup.bench ?? 0,
-    r.cpu.others,
-    perRequest(r.cpu.byGroup.server, r),
-    perRequest(r.cpu.byGroup.postgres, r),
-    r.rowsPerStatement ?? '-',
-    r.pendingAtEnd ?? '-',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
-  const fmt = (cells) => '| ' + cells.map((c, i) => String(c).padStart(widths[i])).join(' | ') + ' |';
-  process.stdout.write(`\n${title}\n${fmt(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${lines.map(fmt).join('\n')}\n`);
-}
-
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -266,10 +252,10 @@ async function main() {
 
   log(`run ${runId}: ${facts.nproc} cores (${facts.cpuModel}), ${facts.memoryGiB} GiB, Node ${facts.node}, load average ${facts.loadAverage.join(' ')}`);
   log(`steps: ${options.concurrency.join(', ')} connections x ${options.durationSeconds} s (+${options.warmupSeconds} s warm-up), ${options.tenants} tenants, PostgreSQL ${options.pg}`);
-  const results = { machine: facts, options, ingest: [], bare: [], verification: {} };
+  const results = { machine: facts, options, ingest: [], bare: [], plain: [], traced: [], verification: {} };
   try {
     // PostgreSQL and Kafka on this machine, started together.
-    const kafkaStarting = options.targets.includes('ingest') ? startKafkaBroker() : Promise.resolve(null);
+    const kafkaStarting = ingestTargets(options.targets).length ? startKafkaBroker() : Promise.resolve(null);
     // Registered first, so it runs last, and also when PostgreSQL fails while Kafka is starting.
     cleanups.push(async () => (await kafkaStarting.catch(() => null))?.stop());
     let databaseUrl;
@@ -321,7 +307,6 @@ async function main() {
       // One replica taking the whole load from few tenants: the per-tenant limit is not what we measure.
       RATE_LIMIT_PER_SECOND: '1000000',
       RATE_LIMIT_BURST: '10000000',
-      ...(options.profileDir ? { BENCH_PROFILE_DIR: options.profileDir } : {}),
       ...options.serverEnv,
     };
 
@@ -330,11 +315,11 @@ async function main() {
       for (const connections of options.concurrency) {
         if (interrupted) return;
         const idPrefix = `${runId}-${target}-c${connections}`;
-        const onAccepted = target === 'ingest' ? (id) => accepted.push(id) : undefined;
+        const onAccepted = target !== 'bare' ? (id) => accepted.push(id) : undefined;
         if (options.warmupSeconds > 0) {
           await runLoad({ url: server.url, connections, durationSeconds: options.warmupSeconds, keys, idPrefix: `${idPrefix}-warm`, onAccepted });
         }
-        if (target === 'ingest') {
+        if (target !== 'bare') {
           // Start each step with the relay caught up, so steps do not inherit each other's backlog.
           await waitForRelay(databaseUrl, options.relayTimeoutSeconds);
         }
@@ -345,7 +330,7 @@ async function main() {
         step.server = await server.stats(true);
         step.cpu = cpuBetween(before, after, roles);
         step.eventsPerSecond = step.okPerSecond; // one event per request
-        if (target === 'ingest') {
+        if (target !== 'bare') {
           const w = step.server?.writer;
           step.rowsPerStatement = w && w.flushes ? Math.round((w.rows / w.flushes) * 10) / 10 : null;
           step.pendingAtEnd = await pendingCount(databaseUrl);
@@ -358,14 +343,37 @@ async function main() {
       }
     };
 
-    if (options.targets.includes('ingest')) {
-      if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
-      const logFile = path.join(runDir, 'ingest-api.log');
-      const server = await startChild('server', 'ingest-server.js', { env: serverEnv, nodeOptions: options.nodeOptions, logFile, roles });
+    if (options.targets.includes('traced')) {
+      // Spans leave the process as in production (batched OTLP/HTTP) to a sink that only counts them.
+      const sink = await startOtlpSink();
+      cleanups.push(() => sink.stop());
+      serverEnv.BENCH_OTLP_ENDPOINT = sink.url;
+      results.otlp = sink.stats;
+    }
+    // Taking turns spreads the machine's drift (other tenants of the host, a growing table) over
+    // every variant instead of charging it to whichever runs last.
+    const turns = Array.from({ length: options.rounds }, () => ingestTargets(options.targets)).flat();
+    for (const [turn, target] of turns.entries()) {
+      if (interrupted) break;
+      const variant = INGEST_VARIANTS[target];
+      const logFile = path.join(runDir, `${target}.log`);
+      const profileDir = options.profileDir ? path.join(options.profileDir, `${target}-${turn + 1}`) : '';
+      if (profileDir) mkdirSync(profileDir, { recursive: true });
+      const server = await startChild('server', 'ingest-server.js', {
+        env: { ...serverEnv, ...variant.env, ...(profileDir ? { BENCH_PROFILE_DIR: profileDir } : {}) },
+        nodeOptions: [...options.nodeOptions, ...variant.nodeOptions],
+        logFile,
+        roles,
+      });
       cleanups.push(() => server.stop());
-      log(`ingest-api ready at ${server.url} (log ${logFile})`);
-      await runSteps('ingest', server);
+      log(`ingest-api (${target}) ready at ${server.url} (log ${logFile})`);
+      await runSteps(target, server);
+      const code = await server.stop();
+      cleanups.pop();
+      results.verification.ingestExitCode = Math.max(results.verification.ingestExitCode ?? 0, code ?? 1);
+    }
 
+    if (ingestTargets(options.targets).length) {
       // Every 202 is a promise that the event is in PostgreSQL; the relay must then publish it.
       const relaySeconds = await waitForRelay(databaseUrl, options.relayTimeoutSeconds);
       const stored = await withPg(databaseUrl, async (c) => {
@@ -382,6 +390,7 @@ async function main() {
       });
       const pendingLeft = await pendingCount(databaseUrl);
       results.verification = {
+        ...results.verification,
         accepted: accepted.length,
         acceptedFoundInPostgres: stored.found,
         rowsInPostgres: stored.total,
@@ -389,9 +398,6 @@ async function main() {
         relayCaughtUpSeconds: relaySeconds,
         kafkaMessages: published,
       };
-      const code = await server.stop();
-      cleanups.pop();
-      results.verification.ingestExitCode = code;
     }
 
     if (options.targets.includes('bare') && !interrupted) {
@@ -411,7 +417,7 @@ async function main() {
     }
     const v = results.verification;
     const failed =
-      options.targets.includes('ingest') &&
+      ingestTargets(options.targets).length > 0 &&
       (v.acceptedFoundInPostgres !== v.accepted || v.pendingAfterRelay !== 0 || v.kafkaMessages < v.accepted);
     process.exitCode = failed || interrupted ? 1 : 0;
   } finally {
@@ -419,46 +425,6 @@ async function main() {
       await cleanup().catch((error) => log(`cleanup failed: ${error.message}`));
     }
     rmSync(runDir, { recursive: true, force: true });
-  }
-}
-
-function report(results) {
-  const { ingest, bare, verification: v } = results;
-  if (ingest.length) printTable('ingest-api (POST /v1/events -> PostgreSQL, relay -> Kafka)', ingest);
-  if (bare.length) printTable('bare Express (express.json + 202)', bare);
-  if (ingest.length && bare.length) {
-    process.stdout.write('\nratio to bare Express at the same concurrency (events/s / req/s):\n');
-    for (const step of ingest) {
-      const b = bare.find((x) => x.connections === step.connections);
-      if (b) process.stdout.write(`  ${String(step.connections).padStart(4)} conns: ${(step.eventsPerSecond / b.okPerSecond).toFixed(2)}\n`);
-    }
-  }
-  const disturbed = [...ingest.map((s) => ['ingest', s]), ...bare.map((s) => ['bare', s])].filter(([, s]) => s.cpu.others > 20);
-  if (disturbed.length) {
-    process.stdout.write(
-      `\nWARNING: other processes used more than 20% of a core during ${disturbed.map(([t, s]) => `${t}@${s.connections}`).join(', ')}: ` +
-        'those figures understate this stack; rerun on a quiet machine\n',
-    );
-  }
-  const clean = (s) => s.errors === 0 && s.non2xx === 0;
-  const best = ingest.filter((s) => clean(s) && s.p95 < 50).sort((a, b) => b.eventsPerSecond - a.eventsPerSecond)[0];
-  const ceiling = bare.filter(clean).sort((a, b) => b.okPerSecond - a.okPerSecond)[0];
-  if (best) {
-    process.stdout.write(
-      `\nbest ingest step with p95 < 50 ms and no errors: ${best.connections} conns, ${best.eventsPerSecond} events/s, p95 ${ms(best.p95)} ms` +
-        (ceiling ? `; bare Express ceiling ${ceiling.okPerSecond} req/s (${ceiling.connections} conns) -> ratio ${(best.eventsPerSecond / ceiling.okPerSecond).toFixed(2)}` : '') +
-        '\n',
-    );
-  } else if (ingest.length) {
-    process.stdout.write('\nno ingest step met p95 < 50 ms with no errors\n');
-  }
-  if (ingest.length) {
-    process.stdout.write(
-      `\nverification: ${v.accepted} events answered 202, ${v.acceptedFoundInPostgres} of them in PostgreSQL ` +
-        `(${v.acceptedFoundInPostgres === v.accepted ? 'all' : 'MISSING ' + (v.accepted - v.acceptedFoundInPostgres)}); ` +
-        `${v.rowsInPostgres} rows in total; relay ${v.relayCaughtUpSeconds === null ? 'did NOT catch up' : `caught up ${v.relayCaughtUpSeconds.toFixed(1)} s after the load`}, ` +
-        `${v.pendingAfterRelay} pending, ${v.kafkaMessages} messages in Kafka; ingest-api exit code ${v.ingestExitCode}\n`,
-    );
   }
 }
 
