@@ -1,22 +1,36 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { context, createContextKey } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 
 export interface LogContext {
   tenantId?: string | null;
   traceId?: string | null;
 }
 
-const storage = new AsyncLocalStorage<LogContext>();
+const LOG_CONTEXT = createContextKey('attribution log context');
+
+/**
+ * The log context travels inside OpenTelemetry's context, so the process has one
+ * AsyncLocalStorage whether tracing is on or off. On Node 20 every AsyncLocalStorage in use
+ * costs a store copy on every promise; a second one for traces cost the ingest-api several per
+ * cent of its throughput (docs/benchmarks.md). The manager is installed here, at import, so logs
+ * keep their context with tracing off too, and startTracing hands the same one to the SDK.
+ */
+export const processContextManager = new AsyncLocalStorageContextManager().enable();
+context.setGlobalContextManager(processContextManager);
+
 let traceIdSource: (() => string | undefined) | undefined;
 
+const activeFields = (): LogContext | undefined => context.active().getValue(LOG_CONTEXT) as LogContext | undefined;
+
 /** Runs `fn` with tenant and trace attached to every log line written inside it. */
-export function runWithLogContext<T>(context: LogContext, fn: () => T): T {
-  return storage.run({ ...storage.getStore(), ...context }, fn);
+export function runWithLogContext<T>(fields: LogContext, fn: () => T): T {
+  return context.with(context.active().setValue(LOG_CONTEXT, { ...activeFields(), ...fields }), fn);
 }
 
 /** Adds fields to the current context (e.g. the tenant, once the API key is resolved). */
-export function setLogContext(context: LogContext): void {
-  const store = storage.getStore();
-  if (store) Object.assign(store, context);
+export function setLogContext(fields: LogContext): void {
+  const current = activeFields();
+  if (current) Object.assign(current, fields);
 }
 
 /** Tracing registers the active span's trace id here, so the logger never imports tracing. */
@@ -25,9 +39,9 @@ export function setTraceIdSource(source: (() => string | undefined) | undefined)
 }
 
 export function currentLogContext(): { tenant_id: string | null; trace_id: string | null } {
-  const store = storage.getStore();
+  const current = activeFields();
   return {
-    tenant_id: store?.tenantId ?? null,
-    trace_id: store?.traceId ?? traceIdSource?.() ?? null,
+    tenant_id: current?.tenantId ?? null,
+    trace_id: current?.traceId ?? traceIdSource?.() ?? null,
   };
 }

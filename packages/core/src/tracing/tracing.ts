@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { setTraceIdSource } from '../logger/log-context';
+import { processContextManager, setTraceIdSource } from '../logger/log-context';
 
 export interface TracingConfig {
   enabled: boolean;
@@ -43,6 +43,8 @@ export function startTracing(serviceName: string, config: TracingConfig): Tracin
     metricReaders: [],
     logRecordProcessors: [],
     textMapPropagator: new W3CTraceContextPropagator(),
+    // The process' one AsyncLocalStorage context manager, installed by the logger (log-context.ts).
+    contextManager: processContextManager,
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
     // No HTTP or Express instrumentation: the ingest-api opens its request span itself (its
     // trace-context middleware), at a fraction of their cost (docs/benchmarks.md), and our services
