@@ -38,7 +38,7 @@ const OPTIONS = {
     default: 'ingest,bare',
     help: 'what to load, comma-separated: ingest (as deployed, tracing off), bare (Express alone), plain (tracing and HTTP metrics off), traced (tracing on, every span exported)',
   },
-  rounds: { env: 'BENCH_ROUNDS', default: '1', help: 'times each ingest target runs, taking turns (plain, traced, plain, traced...); figures are averaged' },
+  rounds: { env: 'BENCH_ROUNDS', default: '1', help: 'times each ingest target runs, taking turns in ABBA order (plain, traced, traced, plain...); figures are averaged' },
   'node-options': { env: 'BENCH_NODE_OPTIONS', default: '', help: 'extra Node flags for both servers, e.g. "--max-semi-space-size=32"' },
   'log-level': { env: 'BENCH_LOG_LEVEL', default: 'info', help: 'LOG_LEVEL of the ingest-api (info logs one line per request, as deployed)' },
   env: { env: 'BENCH_SERVER_ENV', default: '', help: 'extra ingest-api variables, e.g. "EVENT_BATCH_WINDOW_MS=2,EVENT_BATCH_MAX_IN_FLIGHT=4"' },
@@ -350,9 +350,13 @@ async function main() {
       serverEnv.BENCH_OTLP_ENDPOINT = sink.url;
       results.otlp = sink.stats;
     }
-    // Taking turns spreads the machine's drift (other tenants of the host, a growing table) over
-    // every variant instead of charging it to whichever runs last.
-    const turns = Array.from({ length: options.rounds }, () => ingestTargets(options.targets)).flat();
+    // Turns in ABBA order (plain, traced, traced, plain, ...): the machine drifts during a run (the
+    // broker's JIT warming up, PostgreSQL's cache filling, the table growing), and a linear drift
+    // then weighs the same on every variant instead of favouring whichever runs later.
+    const turns = Array.from({ length: options.rounds }, (_, round) => {
+      const order = ingestTargets(options.targets);
+      return round % 2 ? order.reverse() : order;
+    }).flat();
     for (const [turn, target] of turns.entries()) {
       if (interrupted) break;
       const variant = INGEST_VARIANTS[target];
