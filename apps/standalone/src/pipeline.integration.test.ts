@@ -2,15 +2,13 @@ import { createHash } from 'node:crypto';
 import { createDbClient, type PrismaClient } from '@attribution/db';
 import {
   FakeMetaGraph,
-  TEST_CREDENTIALS_KEY,
   createTestDatabase,
   seedTenant,
-  uniqueTopicPrefix,
   waitUntil,
   type TestDatabase,
 } from '@attribution/testing';
-import { startEngine, type RunningEngine } from './engine';
-import { loadStandaloneEnv } from './env';
+import type { RunningEngine } from './engine';
+import { startTestEngine } from './test-engine';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -28,23 +26,7 @@ describe('pipeline over real PostgreSQL and Kafka', () => {
     database = await createTestDatabase(process.env.TEST_PG_ADMIN_URL);
     db = createDbClient(database.url);
     await meta.start();
-    engine = await startEngine(
-      loadStandaloneEnv({
-        DATABASE_URL: database.url,
-        KAFKA_BROKERS: process.env.TEST_KAFKA_BROKERS,
-        KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(),
-        KAFKA_PARTITIONS: '2',
-        CREDENTIALS_KEY: TEST_CREDENTIALS_KEY,
-        META_GRAPH_URL: meta.baseUrl,
-        PORT: '0',
-        DISPATCHER_PORT: '0',
-        PRUNER_PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'error',
-        DEMO_TENANT: 'false',
-      }),
-      { handleSignals: false },
-    );
+    engine = await startTestEngine({ databaseUrl: database.url, kafkaBrokers: process.env.TEST_KAFKA_BROKERS, metaGraphUrl: meta.baseUrl });
   });
 
   afterAll(async () => {
