@@ -20,7 +20,11 @@ export interface AppDeps {
   pixels: readonly PublishedPixel[];
   isStopping: () => boolean;
   http: { bodyLimitBytes: number; trustProxy: string };
-  metrics?: { middleware: RequestHandler; render: () => Promise<{ contentType: string; body: string }> };
+  metrics?: {
+    middleware: RequestHandler;
+    render: () => Promise<{ contentType: string; body: string }>;
+    pixelServed?: (version: string, status: 200 | 304) => void;
+  };
   now?: () => number;
 }
 
@@ -30,7 +34,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(deps.http.trustProxy));
   // Before the trace context: a response CDNs share must not carry one visitor's trace id.
-  app.use(pixelRoute(deps.pixels));
+  app.use(pixelRoute(deps.pixels, deps.metrics?.pixelServed));
   app.use(traceContext());
   app.use(healthRoute(deps.readiness, deps.isStopping));
   if (deps.metrics) {

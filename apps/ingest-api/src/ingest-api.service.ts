@@ -89,7 +89,7 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
     pixels,
     isStopping: () => lifecycle.stopping,
     http: config.http,
-    metrics: { middleware: metrics.middleware(), render: () => appMetrics.render() },
+    metrics: { middleware: metrics.middleware(), render: () => appMetrics.render(), pixelServed: metrics.pixelServed },
   });
 
   const server = app.listen(config.http.port, config.http.host);

@@ -36,7 +36,7 @@ describe('ingest-api metrics', () => {
     return line ? Number(line.slice(series.length + 1)) : undefined;
   };
 
-  it('counts requests by tenant and status, events, latency, payload size and outbox progress', async () => {
+  it('counts requests by tenant and status, events, latency, payload size, outbox progress and tracking.js responses', async () => {
     const { tenant, secretKey } = await seedTenant(db);
     const post = (key: string, body: unknown) =>
       fetch(`${api.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -58,6 +58,17 @@ describe('ingest-api metrics', () => {
     expect(value(text, 'attribution_dependency_up{dependency="postgres"}')).toBe(1);
     expect(text).toMatch(/^attribution_build_info\{service="ingest-api",version="dev"\} 1$/m);
     expect(text).toContain('attribution_process_cpu_seconds_total');
+    // tracking.js: a whole file, then a revalidation of the same representation.
+    const script = await fetch(`${api.url}/v1/tracking.js`);
+    expect(script.status).toBe(200);
+    await script.arrayBuffer();
+    const etag = script.headers.get('etag')!;
+    expect((await fetch(`${api.url}/v1/tracking.js`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect((await fetch(`${api.url}/v9/tracking.js`)).status).toBe(404);
+    const after = await scrape();
+    expect(value(after, 'attribution_pixel_requests_total{version="v1",status="200"}')).toBe(1);
+    expect(value(after, 'attribution_pixel_requests_total{version="v1",status="304"}')).toBe(1);
+    expect(after).not.toContain('version="v9"');
     // No label carries an event id, a key or user data.
     expect(text).not.toMatch(/m1|sk_|zzzz/);
   });

@@ -6,6 +6,8 @@ export interface IngestMetrics {
   /** Counts and times every POST /v1/events, with the tenant once it is known. */
   middleware(): RequestHandler;
   events(tenant: string, accepted: number, duplicates: number): void;
+  /** A published tracking.js sent whole (200) or revalidated (304, a browser or CDN cache hit). */
+  pixelServed(version: string, status: 200 | 304): void;
   outbox: {
     published(count: number): void;
     publishFailed(): void;
@@ -31,6 +33,12 @@ export function createIngestMetrics(metrics: AppMetrics): IngestMetrics {
     registers,
   });
   const events = new Counter({ name: 'attribution_ingest_events_total', help: 'Events in accepted requests', labelNames: ['tenant', 'result'], registers });
+  const pixel = new Counter({
+    name: 'attribution_pixel_requests_total',
+    help: 'tracking.js responses by published version and status',
+    labelNames: ['version', 'status'],
+    registers,
+  });
   const pending = new Gauge({ name: 'attribution_outbox_pending_events', help: 'Events not yet confirmed by Kafka', registers });
   const oldest = new Gauge({ name: 'attribution_outbox_oldest_pending_age_seconds', help: 'Age of the oldest unpublished event', registers });
   const published = new Counter({ name: 'attribution_outbox_published_total', help: 'Events published by the relay', registers });
@@ -54,6 +62,7 @@ export function createIngestMetrics(metrics: AppMetrics): IngestMetrics {
       if (accepted > 0) events.labels(metrics.tenant(tenant), 'accepted').inc(accepted);
       if (duplicates > 0) events.labels(metrics.tenant(tenant), 'duplicate').inc(duplicates);
     },
+    pixelServed: (version, status) => pixel.labels(version, String(status)).inc(),
     outbox: {
       published: (count) => published.inc(count),
       publishFailed: () => failures.inc(),

@@ -18,9 +18,9 @@ const V1_1 = published('v1.1');
 const TAG = V1.sha256.slice(0, 16);
 
 /** The route alone, in front of a 404 like the app's. */
-function appWith(versions: PublishedPixel[]): Express {
+function appWith(versions: PublishedPixel[], onServed?: (version: string, status: 200 | 304) => void): Express {
   const app = express();
-  app.use(pixelRoute(versions));
+  app.use(pixelRoute(versions, onServed));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such endpoint' });
   });
@@ -163,6 +163,23 @@ describe('If-None-Match', () => {
   it('answers 200 when the tag is another encoding’s or another version’s', async () => {
     await request(app).get('/v1/tracking.js').set('Accept-Encoding', 'br').set('If-None-Match', `"${TAG}-gzip", "${TAG}"`).expect(200);
     await request(app).get('/v1.1/tracking.js').set('Accept-Encoding', 'identity').set('If-None-Match', `"${TAG}"`).expect(200);
+  });
+});
+
+describe('metrics', () => {
+  it('reports each response by version and status, and nothing for refused requests', async () => {
+    const served: Array<[string, number]> = [];
+    const counted = appWith([V1, V1_1], (version, status) => served.push([version, status]));
+    await request(counted).get('/v1/tracking.js').expect(200);
+    await request(counted).head('/v1.1/tracking.js').expect(200);
+    await request(counted).get('/v1/tracking.js').set('If-None-Match', `"${TAG}"`).set('Accept-Encoding', 'identity').expect(304);
+    await request(counted).post('/v1/tracking.js').expect(405);
+    await request(counted).get('/v2/tracking.js').expect(404);
+    expect(served).toEqual([
+      ['v1', 200],
+      ['v1.1', 200],
+      ['v1', 304],
+    ]);
   });
 });
 

@@ -11,7 +11,7 @@ const ROUTE = '/:version/tracking.js';
  * API key, cacheable by anyone, compressed once at boot. Only exact paths of published versions
  * are answered (case and trailing slash included); anything else falls through to the app's 404.
  */
-export function pixelRoute(versions: readonly PublishedPixel[]): Router {
+export function pixelRoute(versions: readonly PublishedPixel[], onServed?: (version: string, status: 200 | 304) => void): Router {
   const assets = precomputePixelAssets(versions);
   const router = Router();
   router
@@ -21,11 +21,15 @@ export function pixelRoute(versions: readonly PublishedPixel[]): Router {
       const asset = assets.get(req.path);
       if (!asset) return next();
       const representation = asset[negotiateEncoding(req.get('accept-encoding'))];
+      // The path is `/<version>/tracking.js`, one of the published set: a bounded metric label.
+      const version = req.path.split('/')[1]!;
       if (isNotModified(req.get('if-none-match'), representation.etag)) {
         res.writeHead(304, representation.notModifiedHeaders).end();
+        onServed?.(version, 304);
         return;
       }
       res.writeHead(200, representation.headers).end(representation.body);
+      onServed?.(version, 200);
     })
     .all((req, res, next) => {
       if (!assets.has(req.path)) return next();
