@@ -80,7 +80,7 @@ describe('tracking.js in Chromium against the engine', () => {
       .page('/denied', { head: cmpDenying(buildTcString({})) })
       // The site's own fetch never completes here, so only the pixel's beacon can get out.
       .page('/leave', { head: `${GRANTED}\nwindow.fetch = function () { return new Promise(function () {}); };` });
-  });
+  }, 300_000); // a fresh machine installs Chromium first (infra/tools/chromium.sh)
 
   afterAll(async () => {
     await browser?.close();

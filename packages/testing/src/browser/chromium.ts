@@ -1,13 +1,21 @@
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { repoRoot } from '../infra/go-tools';
 
-/** Debian's package; `CHROMIUM_PATH` names another build (CI runners that ship no such package). */
+let installed: string | undefined;
+
+/**
+ * Debian's Chromium, installed on first use by infra/tools/chromium.sh (apt-get, as root: a
+ * minute or two on a fresh machine), so `npm test` needs no manual step; `CHROMIUM_PATH` names
+ * another build (hosted CI runners that ship no such package).
+ */
 export function chromiumPath(): string {
-  const path = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-  if (!existsSync(path)) {
-    throw new Error(`Chromium not found at ${path}: install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH`);
-  }
-  return path;
+  installed ??= execFileSync('bash', [join(repoRoot(), 'infra', 'tools', 'chromium.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+  return installed;
 }
 
 export interface BrowserOptions {

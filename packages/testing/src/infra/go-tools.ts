@@ -22,7 +22,7 @@ export interface GoToolResult {
 }
 
 /** The repository root (this file runs both from src under ts-jest and from dist). */
-function repoRoot(): string {
+export function repoRoot(): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'infra', 'tools', 'go-tool.sh'))) return dir;
     if (dirname(dir) === dir) throw new Error(`infra/tools/go-tool.sh not found above ${__dirname}`);
