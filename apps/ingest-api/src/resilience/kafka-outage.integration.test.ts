@@ -155,6 +155,20 @@ describe('ingest-api during a Kafka outage', () => {
 
   const countPending = () => db.event.count({ where: { publishState: 'pending' } });
 
+  /** Whether every partition of the events topic has a leader (a producer can write to it). */
+  const partitionsLed = async (): Promise<boolean> => {
+    const admin = new Kafka({ clientId: 'kafka-outage-probe', brokers: broker.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    try {
+      await admin.connect();
+      const { topics } = await admin.fetchTopicMetadata({ topics: [config.topics.events] });
+      return topics[0]!.partitions.every((partition) => partition.leader >= 0);
+    } catch {
+      return false;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  };
+
   it('keeps answering 202 while Kafka is down and publishes every accepted event exactly once after it returns', async () => {
     // Kafka up: events flow straight through.
     const before = await postMany('up', 8, 5);
@@ -180,9 +194,12 @@ describe('ingest-api during a Kafka outage', () => {
     expect(pendingInOutage).toBeGreaterThanOrEqual(during.ids.length);
     const outageMs = Date.now() - haltedAt;
 
-    // Kafka back: the relay catches up without any nudge from new requests.
+    // Kafka back: the relay catches up without any nudge from new requests. The clock starts once
+    // the broker leads the topic's partitions again: on a loaded machine that can take a while
+    // after the broker answers, and it is the broker's recovery, not the relay's.
     const startCalledAt = Date.now();
     await broker.start();
+    await waitUntil(partitionsLed, "the broker to lead the events topic's partitions again", { timeoutMs: 60_000, intervalMs: 200 });
     const brokerUpAt = Date.now();
     await publishedAtLeast(before.ids.length + whileHalting.ids.length + during.ids.length, 30_000);
     const caughtUpAt = Date.now();
