@@ -1,12 +1,27 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@attribution/db';
+import type { Logger } from '@attribution/core';
+import { postgresUserCanReach, startEmbeddedPostgres, type EmbeddedPostgres } from '@attribution/db';
 
-/** Starts (or restarts, keeping its data) the embedded PostgreSQL under DATA_DIR. */
-export async function startLocalDatabase(dataDir: string, port: number): Promise<EmbeddedPostgres> {
-  return startEmbeddedPostgres({ dataDir: path.join(path.resolve(dataDir), 'postgres'), port, persistent: true });
+/** Where root keeps the embedded data of checkouts the `postgres` user cannot reach. */
+const ROOT_FALLBACK_DIR = '/var/lib/attribution-engine';
+
+/**
+ * Starts (or restarts, keeping its data) the embedded PostgreSQL under DATA_DIR. As root the
+ * server runs as the `postgres` user, which cannot enter a checkout inside a private folder (a
+ * `mktemp -d`, a 0700 home): the data then lives under /var/lib, in a folder named after the
+ * checkout's path, so every restart of the same checkout finds it again.
+ */
+export async function startLocalDatabase(dataDir: string, port: number, logger: Logger): Promise<EmbeddedPostgres> {
+  const wanted = path.join(path.resolve(dataDir), 'postgres');
+  let pgDataDir = wanted;
+  if (!(await postgresUserCanReach(wanted))) {
+    pgDataDir = path.join(ROOT_FALLBACK_DIR, createHash('sha256').update(wanted).digest('hex').slice(0, 16), 'postgres');
+    logger.warn('embedded_postgres_relocated', { data_dir: pgDataDir, reason: `the postgres system user cannot reach ${wanted}` });
+  }
+  return startEmbeddedPostgres({ dataDir: pgDataDir, port, persistent: true });
 }
 
 /**

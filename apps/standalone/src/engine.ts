@@ -25,7 +25,7 @@ export async function startEngine(env: StandaloneEnv, options: { handleSignals?:
   const lifecycle = new Lifecycle({ logger, timeoutMs: env.SHUTDOWN_TIMEOUT_MS });
   if (options.handleSignals ?? true) lifecycle.installSignalHandlers();
 
-  const embedded = env.DATABASE_URL ? null : await startLocalDatabase(env.DATA_DIR, env.EMBEDDED_PG_PORT);
+  const embedded = env.DATABASE_URL ? null : await startLocalDatabase(env.DATA_DIR, env.EMBEDDED_PG_PORT, logger);
   const databaseUrl = env.DATABASE_URL ?? embedded!.url;
   const credentialsKey = env.CREDENTIALS_KEY ?? (await localCredentialsKey(env.DATA_DIR));
   const migrations = await applyMigrations(databaseUrl);

@@ -49,17 +49,36 @@ export async function prepareDataDirOwnership(dataDir: string, user: PostgresUse
   const stat = await fs.stat(dataDir);
   if (stat.uid !== user.uid) await chownRecursive(dataDir, user);
   if ((stat.mode & 0o077) !== 0) await fs.chmod(dataDir, 0o700);
-  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
-    const s = await fs.stat(dir);
-    const traversable = s.uid === user.uid || (s.gid === user.gid && s.mode & 0o010) || s.mode & 0o001;
-    if (!traversable) {
-      throw new Error(
-        `The postgres system user cannot reach ${dataDir}: ${dir} is not traversable (mode ${(s.mode & 0o777).toString(8)}). ` +
-          'Choose a data dir under a world-traversable folder (e.g. /var/lib or the project folder).',
-      );
-    }
-    if (path.dirname(dir) === dir) break;
+  const blocked = await untraversableAncestor(dataDir, user);
+  if (blocked) {
+    throw new Error(
+      `The postgres system user cannot reach ${dataDir}: ${blocked.dir} is not traversable (mode ${blocked.mode.toString(8)}). ` +
+        'Choose a data dir under a world-traversable folder (e.g. /var/lib or the project folder).',
+    );
   }
+}
+
+/**
+ * The first existing folder above `dataDir` that `user` cannot traverse (a private `mktemp -d`
+ * or home folder, say), or undefined when the way is open. Folders not created yet will be,
+ * with the default mode.
+ */
+async function untraversableAncestor(dataDir: string, user: PostgresUser): Promise<{ dir: string; mode: number } | undefined> {
+  for (let dir = path.dirname(path.resolve(dataDir)); ; dir = path.dirname(dir)) {
+    const s = await fs.stat(dir).catch(() => undefined);
+    const traversable = !s || s.uid === user.uid || (s.gid === user.gid && s.mode & 0o010) || s.mode & 0o001;
+    if (!traversable) return { dir, mode: s.mode & 0o777 };
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Whether embedded PostgreSQL could keep its data in `dataDir`: always as a regular user; as
+ * root, only where the `postgres` system user can reach it (created here when missing).
+ */
+export async function postgresUserCanReach(dataDir: string): Promise<boolean> {
+  const user = await ensurePostgresUser();
+  return !user || !(await untraversableAncestor(dataDir, user));
 }
 
 async function chownRecursive(target: string, user: PostgresUser): Promise<void> {

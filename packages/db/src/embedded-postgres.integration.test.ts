@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { postgresUserCanReach, startEmbeddedPostgres } from './embedded-postgres';
 import { findFreePort } from './free-port';
 
 async function sql(url: string, text: string): Promise<unknown[]> {
@@ -70,6 +70,15 @@ describe('startEmbeddedPostgres (the app default when DATABASE_URL is unset)', (
     await expect(startEmbeddedPostgres({ dataDir: path.join(closed, 'pg'), port: await findFreePort() })).rejects.toThrow(
       /cannot reach .* is not traversable/,
     );
+  });
+
+  it('tells whether the postgres user could reach a data dir, before creating anything', async () => {
+    await expect(postgresUserCanReach(path.join(root, 'open', 'not-yet', 'pg'))).resolves.toBe(true);
+    if (process.getuid?.() !== 0) return; // a regular user's server runs as that user
+    const closed = path.join(root, 'closed-check');
+    await mkdir(closed, { mode: 0o700 });
+    await expect(postgresUserCanReach(path.join(closed, 'pg'))).resolves.toBe(false);
+    expect(existsSync(path.join(closed, 'pg'))).toBe(false);
   });
 
   it('refuses to initdb into a non-empty folder that is not a PostgreSQL data dir', async () => {

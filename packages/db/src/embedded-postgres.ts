@@ -17,6 +17,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
 import { ensurePostgresUser, prepareDataDirOwnership } from './embedded-postgres-user';
+
+export { postgresUserCanReach } from './embedded-postgres-user';
 import { initdb, locatePostgresBinaries, startPostgres } from './postgres-process';
 
 export interface EmbeddedPostgresOptions {
