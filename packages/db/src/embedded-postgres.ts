@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
-import { ensurePostgresUser, prepareDataDirOwnership } from './embedded-postgres-user';
+import { binariesReachableBy, ensurePostgresUser, prepareDataDirOwnership } from './embedded-postgres-user';
 
 export { postgresUserCanReach } from './embedded-postgres-user';
 import { initdb, locatePostgresBinaries, startPostgres } from './postgres-process';
@@ -79,7 +79,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   await prepareDataDirOwnership(dataDir, user);
   const password = opts.password ?? (fresh ? randomBytes(18).toString('base64url') : await readPassword(dataDir));
 
-  const bins = locatePostgresBinaries();
+  const bins = await binariesReachableBy(locatePostgresBinaries(), user);
   if (fresh) {
     await initdb(bins, { dataDir, superuser: SUPERUSER, password, flags: opts.initdbFlags ?? [], user, log }).catch(
       (e: unknown) => Promise.reject(failure('initdb', e)),
