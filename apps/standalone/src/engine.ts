@@ -13,7 +13,8 @@ export interface RunningEngine {
   db: PrismaClient;
   logger: Logger;
   lifecycle: Lifecycle;
-  embeddedDatabase: boolean;
+  /** Where the embedded PostgreSQL keeps its data; null with DATABASE_URL. */
+  embeddedDataDir: string | null;
 }
 
 /**
@@ -61,6 +62,6 @@ export async function startEngine(env: StandaloneEnv, options: { handleSignals?:
     db,
     logger,
     lifecycle,
-    embeddedDatabase: embedded !== null,
+    embeddedDataDir: embedded?.dataDir ?? null,
   };
 }

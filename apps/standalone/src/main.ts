@@ -11,7 +11,7 @@ runMain('attribution', async () => {
   const demo = env.DEMO_TENANT ? await ensureDemoTenant(engine.db) : null;
   const lines = [
     '',
-    `Attribution engine is running (${engine.embeddedDatabase ? `embedded PostgreSQL in ${env.DATA_DIR}` : 'external PostgreSQL'}, ${env.KAFKA_BROKERS ? 'Kafka' : 'in-process bus'})`,
+    `Attribution engine is running (${engine.embeddedDataDir ? `embedded PostgreSQL in ${engine.embeddedDataDir}` : 'external PostgreSQL'}, ${env.KAFKA_BROKERS ? 'Kafka' : 'in-process bus'})`,
     `  ingest-api  ${engine.ingestUrl}   (POST /v1/events, GET /health, GET /ready)`,
     `  dispatcher  ${engine.dispatcherUrl}   (GET /health, GET /ready)`,
     `  pruner      ${engine.prunerUrl}   (GET /health, GET /ready)`,
