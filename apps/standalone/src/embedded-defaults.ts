@@ -3,10 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '@attribution/core';
-import { postgresUserCanReach, startEmbeddedPostgres, type EmbeddedPostgres } from '@attribution/db';
-
-/** Where root keeps the embedded data of checkouts the `postgres` user cannot reach. */
-const ROOT_FALLBACK_DIR = '/var/lib/attribution-engine';
+import { postgresUserCanReach, ROOT_SHARED_DIR, startEmbeddedPostgres, type EmbeddedPostgres } from '@attribution/db';
 
 /**
  * Starts (or restarts, keeping its data) the embedded PostgreSQL under DATA_DIR. As root the
@@ -18,7 +15,7 @@ export async function startLocalDatabase(dataDir: string, port: number, logger: 
   const wanted = path.join(path.resolve(dataDir), 'postgres');
   let pgDataDir = wanted;
   if (!(await postgresUserCanReach(wanted))) {
-    pgDataDir = path.join(ROOT_FALLBACK_DIR, createHash('sha256').update(wanted).digest('hex').slice(0, 16), 'postgres');
+    pgDataDir = path.join(ROOT_SHARED_DIR, createHash('sha256').update(wanted).digest('hex').slice(0, 16), 'postgres');
     logger.warn('embedded_postgres_relocated', { data_dir: pgDataDir, reason: `the postgres system user cannot reach ${wanted}` });
   }
   return startEmbeddedPostgres({ dataDir: pgDataDir, port, persistent: true });

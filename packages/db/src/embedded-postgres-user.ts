@@ -83,8 +83,10 @@ export async function postgresUserCanReach(dataDir: string): Promise<boolean> {
   return !user || !(await untraversableAncestor(dataDir, user));
 }
 
+/** Where, as root, what the `postgres` user must reach goes when a checkout is closed to it. */
+export const ROOT_SHARED_DIR = '/var/lib/attribution-engine';
 /** Root's shared copies of the PostgreSQL binaries, one folder per platform package version. */
-const SHARED_BINARIES_DIR = '/var/lib/attribution-engine/postgres-binaries';
+const SHARED_BINARIES_DIR = path.join(ROOT_SHARED_DIR, 'postgres-binaries');
 
 /**
  * Binaries the `postgres` user can execute. Those in node_modules serve unless the checkout sits

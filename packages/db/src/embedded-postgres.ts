@@ -18,7 +18,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { binariesReachableBy, ensurePostgresUser, prepareDataDirOwnership } from './embedded-postgres-user';
 
-export { postgresUserCanReach } from './embedded-postgres-user';
+export { postgresUserCanReach, ROOT_SHARED_DIR } from './embedded-postgres-user';
 import { initdb, locatePostgresBinaries, startPostgres } from './postgres-process';
 
 export interface EmbeddedPostgresOptions {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { RequestHandler, Response } from 'express';
-import { runWithLogContext, tracer } from '@attribution/core';
+import { runWithLogContext, tracer, withLogContext } from '@attribution/core';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
@@ -24,22 +24,24 @@ export function traceContext(): RequestHandler {
     );
     const ids = span.spanContext();
     // Without the SDK the tracer is a no-op and its spans carry no ids: keep the caller's or make one.
-    if (!trace.isSpanContextValid(ids)) return withoutTracing(req.get('traceparent'), res, next);
-    res.locals['traceId'] = ids.traceId;
-    res.set('traceparent', `00-${ids.traceId}-${ids.spanId}-0${ids.traceFlags & 1}`);
-    res.set('x-trace-id', ids.traceId);
+    if (!trace.isSpanContextValid(ids)) {
+      const incoming = TRACEPARENT.exec(req.get('traceparent') ?? '');
+      const traceId = incoming?.[1] && !/^0+$/.test(incoming[1]) ? incoming[1] : randomBytes(16).toString('hex');
+      announce(res, traceId, `00-${traceId}-${randomBytes(8).toString('hex')}-01`);
+      return runWithLogContext({ traceId }, next);
+    }
+    announce(res, ids.traceId, `00-${ids.traceId}-${ids.spanId}-0${ids.traceFlags & 1}`);
     endWithResponse(span, res);
-    context.with(trace.setSpan(parent, span), () => runWithLogContext({ traceId: ids.traceId }, next));
+    // One context for the span and the log fields: entering it is the costly part.
+    context.with(withLogContext(trace.setSpan(parent, span), { traceId: ids.traceId }), next);
   };
 }
 
-function withoutTracing(traceparent: string | undefined, res: Response, next: () => void): void {
-  const incoming = TRACEPARENT.exec(traceparent ?? '');
-  const traceId = incoming?.[1] && !/^0+$/.test(incoming[1]) ? incoming[1] : randomBytes(16).toString('hex');
+/** The trace id for the handlers, and for the caller in the response headers. */
+function announce(res: Response, traceId: string, traceparent: string): void {
   res.locals['traceId'] = traceId;
-  res.set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`);
+  res.set('traceparent', traceparent);
   res.set('x-trace-id', traceId);
-  runWithLogContext({ traceId }, next);
 }
 
 /** The span ends when the response is sent, or when the client goes away first. */

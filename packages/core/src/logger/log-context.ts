@@ -1,4 +1,4 @@
-import { context, createContextKey } from '@opentelemetry/api';
+import { context, createContextKey, type Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 
 export interface LogContext {
@@ -22,9 +22,14 @@ let traceIdSource: (() => string | undefined) | undefined;
 
 const activeFields = (): LogContext | undefined => context.active().getValue(LOG_CONTEXT) as LogContext | undefined;
 
+/** `base` with log fields added to those it carries, for a caller that enters a context anyway. */
+export function withLogContext(base: Context, fields: LogContext): Context {
+  return base.setValue(LOG_CONTEXT, { ...(base.getValue(LOG_CONTEXT) as LogContext | undefined), ...fields });
+}
+
 /** Runs `fn` with tenant and trace attached to every log line written inside it. */
 export function runWithLogContext<T>(fields: LogContext, fn: () => T): T {
-  return context.with(context.active().setValue(LOG_CONTEXT, { ...activeFields(), ...fields }), fn);
+  return context.with(withLogContext(context.active(), fields), fn);
 }
 
 /** Adds fields to the current context (e.g. the tenant, once the API key is resolved). */

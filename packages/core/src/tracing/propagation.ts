@@ -1,7 +1,9 @@
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type Link, type Span } from '@opentelemetry/api';
 import type { MessageHeaders } from '../transport/transport';
 
-export const tracer = () => trace.getTracer('attribution');
+// A proxy that binds to the SDK's tracer once one is registered: fetched once, not per span.
+const attributionTracer = trace.getTracer('attribution');
+export const tracer = () => attributionTracer;
 
 /** The W3C `traceparent` (and `tracestate`) of a context, as message headers. */
 export function injectTraceHeaders(ctx: Context = context.active()): MessageHeaders {
