@@ -311,10 +311,11 @@ async function main() {
     };
 
     const accepted = [];
-    const runSteps = async (target, server) => {
+    const runSteps = async (target, server, turn = 0) => {
       for (const connections of options.concurrency) {
         if (interrupted) return;
-        const idPrefix = `${runId}-${target}-c${connections}`;
+        // The turn is part of the id: a later round must store new events, not answer duplicates.
+        const idPrefix = `${runId}-${target}-t${turn}-c${connections}`;
         const onAccepted = target !== 'bare' ? (id) => accepted.push(id) : undefined;
         if (options.warmupSeconds > 0) {
           await runLoad({ url: server.url, connections, durationSeconds: options.warmupSeconds, keys, idPrefix: `${idPrefix}-warm`, onAccepted });
@@ -371,7 +372,10 @@ async function main() {
       });
       cleanups.push(() => server.stop());
       log(`ingest-api (${target}) ready at ${server.url} (log ${logFile})`);
-      await runSteps(target, server);
+      await runSteps(target, server, turn);
+      // The relay publishes what the last step left pending before this replica goes away; a
+      // replica stopping with a backlog leaves it to the next one, and after the last there is none.
+      await waitForRelay(databaseUrl, options.relayTimeoutSeconds);
       const code = await server.stop();
       cleanups.pop();
       results.verification.ingestExitCode = Math.max(results.verification.ingestExitCode ?? 0, code ?? 1);
