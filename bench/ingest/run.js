@@ -323,6 +323,9 @@ async function main() {
         if (target !== 'bare') {
           // Start each step with the relay caught up, so steps do not inherit each other's backlog.
           await waitForRelay(databaseUrl, options.relayTimeoutSeconds);
+          // And with no dirty pages left over: a checkpoint that a step triggers mid-load is its
+          // own (WAL volume), not one the previous step left behind.
+          await withPg(adminUrl, (c) => c.query('CHECKPOINT'));
         }
         await server.stats(true, true);
         const before = sampleCpu(roles);
@@ -348,7 +351,7 @@ async function main() {
       // Spans leave the process as in production (batched OTLP/HTTP) to a sink that only counts them.
       const sink = await startOtlpSink();
       cleanups.push(() => sink.stop());
-      serverEnv.BENCH_OTLP_ENDPOINT = sink.url;
+      INGEST_VARIANTS.traced.env.OTEL_EXPORTER_OTLP_ENDPOINT = sink.url;
       results.otlp = sink.stats;
     }
     // Turns in ABBA order (plain, traced, traced, plain, ...): the machine drifts during a run (the

@@ -1,8 +1,9 @@
 'use strict';
 // `--require` this into the benchmark's ingest-api to measure it with tracing on: the SDK starts
-// before express, http and pg load (as in the app's own main), and exports every span 
-// to BENCH_OTLP_ENDPOINT (sampled at BENCH_SAMPLE_RATIO, default 1), or records them without
-// exporting when that is unset.
-const { startTracing } = require('@attribution/core');
+// before express, http and pg load (as in the app's own main), configured exactly as the app
+// configures it, from the standard OTEL_* variables (run.js points OTEL_EXPORTER_OTLP_ENDPOINT at
+// its sink; `--env OTEL_TRACES_SAMPLER_ARG=0.1` or `--env OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128` vary it).
+const Joi = require('joi');
+const { observabilityEnvKeys, parseEnv, startTracing, toObservabilityConfig } = require('@attribution/core');
 
-startTracing('ingest-api', { enabled: true, otlpEndpoint: process.env.BENCH_OTLP_ENDPOINT || null, sampleRatio: Number(process.env.BENCH_SAMPLE_RATIO || 1) });
+startTracing('ingest-api', toObservabilityConfig(parseEnv(Joi.object(observabilityEnvKeys), process.env)).tracing);

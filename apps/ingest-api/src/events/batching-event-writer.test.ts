@@ -1,3 +1,4 @@
+import { ROOT_CONTEXT, context, trace, type SpanContext } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { DependencyUnavailableError } from '@attribution/core';
 import { BatchingEventWriter, type BatchingEventWriterConfig } from './batching-event-writer';
@@ -281,6 +282,19 @@ describe('BatchingEventWriter', () => {
     const big = track(writer.insert([row('1'), row('2'), row('3')]));
     await jest.advanceTimersByTimeAsync(5);
     expect(big.value?.size).toBe(3);
+  });
+
+  it('writes a statement outside the traces of the callers it serves (their own spans time the wait)', async () => {
+    const seen: Array<SpanContext | undefined> = [];
+    const writer = new BatchingEventWriter(
+      { insertKeyed: (rows) => (seen.push(trace.getSpanContext(context.active())), store.insertKeyed(rows)) },
+      config({ maxWaitMs: 0 }),
+    );
+    const traced = trace.setSpanContext(ROOT_CONTEXT, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 });
+    // The process' context manager is live, so a caller's trace would reach the statement.
+    expect(context.with(traced, () => trace.getSpanContext(context.active()))?.spanId).toBe('b7ad6b7169203331');
+    await context.with(traced, () => writer.insert([row('1')]));
+    expect(seen).toEqual([undefined]);
   });
 
   it('answers an empty insert without a statement', async () => {

@@ -1,3 +1,4 @@
+import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import { DependencyUnavailableError, isRetryable } from '@attribution/core';
 import { eventKey, type EventWriter, type KeyedEventWriter } from './event.repository';
 import type { NewEventRow } from './to-event-row';
@@ -159,7 +160,10 @@ export class BatchingEventWriter implements EventWriter {
 
   private flush(batch: Pending[]): void {
     this.inFlight += 1;
-    void this.write(batch).finally(() => {
+    // A statement shared by many requests belongs to none of their traces: each request's
+    // `events insert` span already times its wait for it. Outside any trace, the pg
+    // instrumentation records no spans for it either (requireParentSpan).
+    void context.with(ROOT_CONTEXT, () => this.write(batch)).finally(() => {
       this.inFlight -= 1;
       this.pump();
       if (this.isIdle()) this.idleWaiters.splice(0).forEach((resolve) => resolve());

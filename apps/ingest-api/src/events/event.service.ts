@@ -23,8 +23,10 @@ export class EventService {
     const unique = dedupeWithinRequest(events);
     const traceparent = currentTraceparent();
     const rows = unique.map((event) => ({ ...toEventRow(event, tenant, request), traceparent }));
-    // The insert may be grouped with other requests' rows; this span is this request's wait for it.
-    const inserted = await withSpan('events insert', { attributes: { 'db.system': 'postgresql', 'events.count': rows.length } }, () =>
+    // The insert may be grouped with other requests' rows; this span is this request's wait for
+    // it, and the database write in its trace (the shared statement has no span of its own).
+    const attributes = { 'db.system': 'postgresql', 'db.operation.name': 'INSERT', 'db.collection.name': 'events', 'events.count': rows.length };
+    const inserted = await withSpan('events insert', { attributes }, () =>
       this.deps.writer.insert(rows),
     );
     if (inserted.size > 0) this.deps.onStored();

@@ -44,18 +44,19 @@ function announce(res: Response, traceId: string, traceparent: string): void {
   res.set('x-trace-id', traceId);
 }
 
-/** The span ends when the response is sent, or when the client goes away first. */
+/**
+ * The span ends when the response is done: a ServerResponse emits 'close' once it was sent, or
+ * when the client went away first (then it never finished writing).
+ */
 function endWithResponse(span: Span, res: Response): void {
-  const end = () => {
-    res.off('finish', end).off('close', end);
+  res.once('close', () => {
     if (!span.isRecording()) return;
     span.setAttribute('http.response.status_code', res.statusCode);
     if (!res.writableFinished) span.setAttribute('http.response.aborted', true);
     // Per the HTTP semantic conventions a 4xx is the client's error, not the server span's.
     if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
-  };
-  res.on('finish', end).on('close', end);
+  });
 }
 
 /** Names the request's server span after the route template (bounded, unlike the raw path). */

@@ -52,6 +52,11 @@ export const envFields = {
   otelEndpoint: Joi.string().uri({ scheme: ['http', 'https'] }),
   otelSdkDisabled: Joi.boolean().default(false),
   otelSampleRatio: Joi.number().min(0).max(1).default(1),
+  // The batch span processor's OTEL_BSP_* variables, with the specification's defaults.
+  otelBspMaxQueueSize: Joi.number().integer().min(1).max(1_000_000).default(2048),
+  otelBspMaxExportBatchSize: Joi.number().integer().min(1).max(1_000_000).default(512),
+  otelBspScheduleDelay: Joi.number().integer().min(0).max(3_600_000).default(5000),
+  otelBspExportTimeout: Joi.number().integer().min(1).max(3_600_000).default(30_000),
 
   shutdownTimeoutMs: Joi.number().integer().min(100).max(600_000).default(15_000),
 };

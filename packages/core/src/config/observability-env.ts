@@ -7,6 +7,10 @@ export const observabilityEnvKeys = {
   OTEL_EXPORTER_OTLP_ENDPOINT: envFields.otelEndpoint,
   OTEL_SDK_DISABLED: envFields.otelSdkDisabled,
   OTEL_TRACES_SAMPLER_ARG: envFields.otelSampleRatio,
+  OTEL_BSP_MAX_QUEUE_SIZE: envFields.otelBspMaxQueueSize,
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: envFields.otelBspMaxExportBatchSize,
+  OTEL_BSP_SCHEDULE_DELAY: envFields.otelBspScheduleDelay,
+  OTEL_BSP_EXPORT_TIMEOUT: envFields.otelBspExportTimeout,
   METRICS_TENANT_LABEL: envFields.metricsTenantLabel,
   APP_VERSION: envFields.appVersion,
 };
@@ -15,6 +19,10 @@ export interface ObservabilityEnv {
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
   OTEL_SDK_DISABLED: boolean;
   OTEL_TRACES_SAMPLER_ARG: number;
+  OTEL_BSP_MAX_QUEUE_SIZE: number;
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: number;
+  OTEL_BSP_SCHEDULE_DELAY: number;
+  OTEL_BSP_EXPORT_TIMEOUT: number;
   METRICS_TENANT_LABEL: boolean;
   APP_VERSION: string;
 }
@@ -27,7 +35,18 @@ export interface ObservabilityConfig {
 
 export function toObservabilityConfig(env: ObservabilityEnv): ObservabilityConfig {
   return {
-    tracing: { enabled: !env.OTEL_SDK_DISABLED, otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, sampleRatio: env.OTEL_TRACES_SAMPLER_ARG },
+    tracing: {
+      enabled: !env.OTEL_SDK_DISABLED,
+      otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+      sampleRatio: env.OTEL_TRACES_SAMPLER_ARG,
+      batch: {
+        // The SDK lowers a batch size above the queue size to it (with a warning); so do we, quietly.
+        maxExportBatchSize: Math.min(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, env.OTEL_BSP_MAX_QUEUE_SIZE),
+        maxQueueSize: env.OTEL_BSP_MAX_QUEUE_SIZE,
+        scheduledDelayMillis: env.OTEL_BSP_SCHEDULE_DELAY,
+        exportTimeoutMillis: env.OTEL_BSP_EXPORT_TIMEOUT,
+      },
+    },
     metrics: { tenantLabel: env.METRICS_TENANT_LABEL },
     version: env.APP_VERSION,
   };

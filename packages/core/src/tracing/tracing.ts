@@ -7,6 +7,15 @@ export interface TracingConfig {
   /** OTLP/HTTP base URL (e.g. http://jaeger:4318); without it spans get ids but are not exported. */
   otlpEndpoint: string | null;
   sampleRatio: number;
+  /** The batch span processor's limits (OTEL_BSP_*); the SDK's defaults where absent. */
+  batch?: BatchConfig;
+}
+
+export interface BatchConfig {
+  maxQueueSize: number;
+  maxExportBatchSize: number;
+  scheduledDelayMillis: number;
+  exportTimeoutMillis: number;
 }
 
 export interface Tracing {
@@ -32,7 +41,7 @@ export function startTracing(serviceName: string, config: TracingConfig): Tracin
   // OTLP/HTTP with protobuf bodies: about a third of the bytes of the JSON encoding to build and
   // send for every batch, and what Jaeger, the Collector and every OTLP backend accept on /v1/traces.
   const spanProcessors: SpanProcessor[] = config.otlpEndpoint
-    ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${config.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))]
+    ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${config.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }), config.batch)]
     : [];
   const sdk = new NodeSDK({
     serviceName,
