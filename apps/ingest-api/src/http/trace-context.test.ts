@@ -3,28 +3,40 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, SamplingDecision, type ReadableSpan, type Sampler, type SamplingResult, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import express from 'express';
 import request from 'supertest';
 import { traceContext, spanRoute } from './trace-context';
 
-/** Hands each ended span to whoever waits for the next one: no polling, no sleeps. */
+/** Ended spans in order, handed to whoever waits for the next one: no polling, no sleeps. */
 class EndedSpans implements SpanProcessor {
+  private readonly spans: ReadableSpan[] = [];
   private readonly waiters: Array<(span: ReadableSpan) => void> = [];
   next(): Promise<ReadableSpan> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+    const span = this.spans.shift();
+    return span ? Promise.resolve(span) : new Promise((resolve) => this.waiters.push(resolve));
   }
   onEnd(span: ReadableSpan): void {
-    this.waiters.shift()?.(span);
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(span);
+    else this.spans.push(span);
   }
   onStart(): void {}
   forceFlush = async () => undefined;
   shutdown = async () => undefined;
 }
 
+/** Samples like the default until told to leave the next new traces out. */
+class SwitchableSampler implements Sampler {
+  sampling = true;
+  shouldSample = (): SamplingResult => ({ decision: this.sampling ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD });
+  toString = () => 'switchable';
+}
+
 const ended = new EndedSpans();
+const sampler = new SwitchableSampler();
 // As startTracing sets them up (without the NodeSDK's instrumentations and exporters).
-trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [ended] }));
+trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [ended], sampler }));
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 
 function app() {
@@ -63,6 +75,19 @@ describe('traceContext with tracing on', () => {
     const missing = ended.next();
     await request(app()).post('/v1/other').expect(404);
     expect((await missing).status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('gives a request the sampler leaves out its ids, flagged unsampled, and no span', async () => {
+    sampler.sampling = false;
+    const skipped = await request(app()).post('/v1/events').expect(202);
+    sampler.sampling = true;
+    const [, traceId, , flags] = String(skipped.headers['traceparent']).split('-');
+    expect(flags).toBe('00');
+    expect(skipped.headers['x-trace-id']).toBe(traceId);
+    expect(skipped.body).toEqual({ traceId });
+    // Had the first request recorded a span, it would be the next one ended.
+    const traced = await request(app()).post('/v1/events').expect(202);
+    expect((await ended.next()).spanContext().traceId).toBe(traced.headers['x-trace-id']);
   });
 
   it('ends the span of a request whose client went away before the answer, marked aborted', async () => {

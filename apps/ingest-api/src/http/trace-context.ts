@@ -31,7 +31,8 @@ export function traceContext(): RequestHandler {
       return runWithLogContext({ traceId }, next);
     }
     announce(res, ids.traceId, `00-${ids.traceId}-${ids.spanId}-0${ids.traceFlags & 1}`);
-    endWithResponse(span, res);
+    // A request the sampler left out keeps its ids (logs, response) but has no span to end.
+    if (span.isRecording()) endWithResponse(span, res);
     // One context for the span and the log fields: entering it is the costly part.
     context.with(withLogContext(trace.setSpan(parent, span), { traceId: ids.traceId }), next);
   };
@@ -50,7 +51,6 @@ function announce(res: Response, traceId: string, traceparent: string): void {
  */
 function endWithResponse(span: Span, res: Response): void {
   res.once('close', () => {
-    if (!span.isRecording()) return;
     span.setAttribute('http.response.status_code', res.statusCode);
     if (!res.writableFinished) span.setAttribute('http.response.aborted', true);
     // Per the HTTP semantic conventions a 4xx is the client's error, not the server span's.

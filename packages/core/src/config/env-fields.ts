@@ -52,6 +52,7 @@ export const envFields = {
   otelEndpoint: Joi.string().uri({ scheme: ['http', 'https'] }),
   otelSdkDisabled: Joi.boolean().default(false),
   otelSampleRatio: Joi.number().min(0).max(1).default(1),
+  traceRateLimit: Joi.number().integer().min(0).max(1_000_000).default(100),
   // The batch span processor's OTEL_BSP_* variables, with the specification's defaults.
   otelBspMaxQueueSize: Joi.number().integer().min(1).max(1_000_000).default(2048),
   otelBspMaxExportBatchSize: Joi.number().integer().min(1).max(1_000_000).default(512),

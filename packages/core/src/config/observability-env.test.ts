@@ -6,19 +6,21 @@ import { parseEnv } from './parse-env';
 const parse = (env: Record<string, string>) => toObservabilityConfig(parseEnv(Joi.object<ObservabilityEnv>(observabilityEnvKeys), env));
 
 describe('observability environment', () => {
-  it('traces everything by default, exporting nowhere, with the OpenTelemetry batch defaults', () => {
+  it('traces up to 100 new traces a second by default, exporting nowhere, with the OpenTelemetry batch defaults', () => {
     expect(parse({}).tracing).toEqual({
       enabled: true,
       otlpEndpoint: null,
       sampleRatio: 1,
+      maxTracesPerSecond: 100,
       batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000 },
     });
   });
 
-  it('reads the standard OTEL_BSP_* variables for the batch span processor', () => {
+  it('reads the sampling ratio, the trace rate limit and the standard OTEL_BSP_* variables', () => {
     const { tracing } = parse({
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
       OTEL_TRACES_SAMPLER_ARG: '0.25',
+      TRACE_RATE_LIMIT: '0',
       OTEL_BSP_MAX_QUEUE_SIZE: '4096',
       OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '128',
       OTEL_BSP_SCHEDULE_DELAY: '1000',
@@ -28,6 +30,7 @@ describe('observability environment', () => {
       enabled: true,
       otlpEndpoint: 'http://jaeger:4318',
       sampleRatio: 0.25,
+      maxTracesPerSecond: 0,
       batch: { maxQueueSize: 4096, maxExportBatchSize: 128, scheduledDelayMillis: 1000, exportTimeoutMillis: 10_000 },
     });
   });

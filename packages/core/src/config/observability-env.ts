@@ -7,6 +7,7 @@ export const observabilityEnvKeys = {
   OTEL_EXPORTER_OTLP_ENDPOINT: envFields.otelEndpoint,
   OTEL_SDK_DISABLED: envFields.otelSdkDisabled,
   OTEL_TRACES_SAMPLER_ARG: envFields.otelSampleRatio,
+  TRACE_RATE_LIMIT: envFields.traceRateLimit,
   OTEL_BSP_MAX_QUEUE_SIZE: envFields.otelBspMaxQueueSize,
   OTEL_BSP_MAX_EXPORT_BATCH_SIZE: envFields.otelBspMaxExportBatchSize,
   OTEL_BSP_SCHEDULE_DELAY: envFields.otelBspScheduleDelay,
@@ -19,6 +20,7 @@ export interface ObservabilityEnv {
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
   OTEL_SDK_DISABLED: boolean;
   OTEL_TRACES_SAMPLER_ARG: number;
+  TRACE_RATE_LIMIT: number;
   OTEL_BSP_MAX_QUEUE_SIZE: number;
   OTEL_BSP_MAX_EXPORT_BATCH_SIZE: number;
   OTEL_BSP_SCHEDULE_DELAY: number;
@@ -39,6 +41,7 @@ export function toObservabilityConfig(env: ObservabilityEnv): ObservabilityConfi
       enabled: !env.OTEL_SDK_DISABLED,
       otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
       sampleRatio: env.OTEL_TRACES_SAMPLER_ARG,
+      maxTracesPerSecond: env.TRACE_RATE_LIMIT,
       batch: {
         // The SDK lowers a batch size above the queue size to it (with a warning); so do we, quietly.
         maxExportBatchSize: Math.min(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, env.OTEL_BSP_MAX_QUEUE_SIZE),

@@ -7,6 +7,8 @@ export interface TracingConfig {
   /** OTLP/HTTP base URL (e.g. http://jaeger:4318); without it spans get ids but are not exported. */
   otlpEndpoint: string | null;
   sampleRatio: number;
+  /** New traces per second per process at most (0 or absent: no limit); see createSampler. */
+  maxTracesPerSecond?: number;
   /** The batch span processor's limits (OTEL_BSP_*); the SDK's defaults where absent. */
   batch?: BatchConfig;
 }
@@ -36,7 +38,8 @@ export function startTracing(serviceName: string, config: TracingConfig): Tracin
   const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
-  const { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { createSampler } = require('./rate-limited-sampler') as typeof import('./rate-limited-sampler');
   /* eslint-enable @typescript-eslint/no-require-imports */
   // OTLP/HTTP with protobuf bodies: about a third of the bytes of the JSON encoding to build and
   // send for every batch, and what Jaeger, the Collector and every OTLP backend accept on /v1/traces.
@@ -54,7 +57,7 @@ export function startTracing(serviceName: string, config: TracingConfig): Tracin
     textMapPropagator: new W3CTraceContextPropagator(),
     // The process' one AsyncLocalStorage context manager, installed by the logger (log-context.ts).
     contextManager: processContextManager,
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
+    sampler: createSampler({ ratio: config.sampleRatio, maxPerSecond: config.maxTracesPerSecond ?? 0 }),
     // No HTTP or Express instrumentation: the ingest-api opens its request span itself (its
     // trace-context middleware), at a fraction of their cost (docs/benchmarks.md), and our services
     // make no outgoing node:http calls (destination calls use fetch, with spans of their own).
