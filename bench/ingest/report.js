@@ -44,28 +44,36 @@ function meanAt(steps, connections) {
 }
 
 /** The issue's overhead figure: throughput with tracing and metrics on against both off. */
-function observabilityCost(results) {
+function observabilityCost(results, variants) {
   const { otlp } = results;
-  process.stdout.write(`\nobservability cost (traced against plain, mean over rounds; ${otlp.exports} OTLP exports, ${(otlp.bytes / 2 ** 20).toFixed(1)} MiB):\n`);
-  for (const connections of [...new Set(results.traced.map((s) => s.connections))]) {
-    const p = meanAt(results.plain, connections);
-    const t = meanAt(results.traced, connections);
-    if (!p) continue;
-    const cost = (1 - t.eventsPerSecond / p.eventsPerSecond) * 100;
-    process.stdout.write(
-      `  ${String(connections).padStart(4)} conns, ${t.rounds} round(s): ${p.eventsPerSecond.toFixed(0)} -> ${t.eventsPerSecond.toFixed(0)} events/s ` +
-        `(${cost.toFixed(1)}% fewer), p95 ${ms(p.p95)} -> ${ms(t.p95)} ms, server ${p.usPerRequest.toFixed(0)} -> ${t.usPerRequest.toFixed(0)} µs/req\n`,
-    );
+  process.stdout.write(`\nobservability cost (against plain, mean over rounds; ${otlp.exports} OTLP exports, ${(otlp.bytes / 2 ** 20).toFixed(1)} MiB in all):\n`);
+  for (const variant of variants) {
+    for (const connections of [...new Set(results[variant].map((s) => s.connections))]) {
+      const p = meanAt(results.plain, connections);
+      const t = meanAt(results[variant], connections);
+      if (!p) continue;
+      const cost = (1 - t.eventsPerSecond / p.eventsPerSecond) * 100;
+      process.stdout.write(
+        `  ${variant.padEnd(10)} ${String(connections).padStart(4)} conns, ${t.rounds} round(s): ${p.eventsPerSecond.toFixed(0)} -> ${t.eventsPerSecond.toFixed(0)} events/s ` +
+          `(${cost.toFixed(1)}% fewer), p95 ${ms(p.p95)} -> ${ms(t.p95)} ms, server ${p.usPerRequest.toFixed(0)} -> ${t.usPerRequest.toFixed(0)} µs/req\n`,
+      );
+    }
   }
 }
+
+const TITLES = {
+  plain: 'ingest-api, plain: tracing and HTTP metrics off',
+  traced: 'ingest-api, traced: OpenTelemetry and metrics on as shipped (spans exported over OTLP/HTTP)',
+  'traced-all': 'ingest-api, traced-all: the same with every request traced (TRACE_RATE_LIMIT=0)',
+};
 
 function report(results) {
   const { ingest, bare, verification: v } = results;
   if (ingest.length) printTable('ingest-api (POST /v1/events -> PostgreSQL, relay -> Kafka)', ingest);
   if (bare.length) printTable('bare Express (express.json + 202)', bare);
-  if (results.plain.length) printTable('ingest-api, plain: tracing and HTTP metrics off', results.plain);
-  if (results.traced.length) printTable('ingest-api, traced: OpenTelemetry on (spans exported over OTLP/HTTP) and metrics on', results.traced);
-  if (results.plain.length && results.traced.length) observabilityCost(results);
+  for (const [variant, title] of Object.entries(TITLES)) if (results[variant].length) printTable(title, results[variant]);
+  const traced = ['traced', 'traced-all'].filter((t) => results[t].length);
+  if (results.plain.length && traced.length) observabilityCost(results, traced);
   if (ingest.length && bare.length) {
     process.stdout.write('\nratio to bare Express at the same concurrency (events/s / req/s):\n');
     for (const step of ingest) {
@@ -73,7 +81,7 @@ function report(results) {
       if (b) process.stdout.write(`  ${String(step.connections).padStart(4)} conns: ${(step.eventsPerSecond / b.okPerSecond).toFixed(2)}\n`);
     }
   }
-  const disturbed = ['ingest', 'bare', 'plain', 'traced'].flatMap((t) => results[t].map((s) => [t, s])).filter(([, s]) => s.cpu.others > 20);
+  const disturbed = ['ingest', 'bare', 'plain', 'traced', 'traced-all'].flatMap((t) => results[t].map((s) => [t, s])).filter(([, s]) => s.cpu.others > 20);
   if (disturbed.length) {
     process.stdout.write(
       `\nWARNING: other processes used more than 20% of a core during ${disturbed.map(([t, s]) => `${t}@${s.connections}`).join(', ')}: ` +
@@ -92,7 +100,7 @@ function report(results) {
   } else if (ingest.length) {
     process.stdout.write('\nno ingest step met p95 < 50 ms with no errors\n');
   }
-  if (['ingest', 'plain', 'traced'].some((t) => results[t].length)) {
+  if (['ingest', 'plain', 'traced', 'traced-all'].some((t) => results[t].length)) {
     process.stdout.write(
       `\nverification: ${v.accepted} events answered 202, ${v.acceptedFoundInPostgres} of them in PostgreSQL ` +
         `(${v.acceptedFoundInPostgres === v.accepted ? 'all' : 'MISSING ' + (v.accepted - v.acceptedFoundInPostgres)}); ` +

@@ -30,13 +30,20 @@ const { startOtlpSink } = require('./otlp-sink');
 const OPTIONS = {
   duration: { env: 'BENCH_DURATION', default: '15', help: 'seconds of measured load per step' },
   warmup: { env: 'BENCH_WARMUP', default: '3', help: 'seconds of unmeasured load before each step' },
+  'run-warmup': {
+    env: 'BENCH_RUN_WARMUP',
+    default: '15',
+    help: 'seconds of unmeasured load on the first ingest server before any step (the broker JIT and PostgreSQL caches warm up once)',
+  },
   concurrency: { env: 'BENCH_CONCURRENCY', default: '10,25,50,100,200', help: 'connections per step, comma-separated' },
   tenants: { env: 'BENCH_TENANTS', default: '10', help: 'tenants (API keys) the requests rotate through' },
   pg: { env: 'BENCH_PG', default: 'durable', help: 'durable: fsync and synchronous_commit on, data on disk; fast: the test server (fsync off, RAM disk)' },
   target: {
     env: 'BENCH_TARGET',
     default: 'ingest,bare',
-    help: 'what to load, comma-separated: ingest (as deployed, tracing off), bare (Express alone), plain (tracing and HTTP metrics off), traced (tracing on, every span exported)',
+    help:
+      'what to load, comma-separated: ingest (as deployed, tracing off), bare (Express alone), plain (tracing and HTTP metrics off), ' +
+      'traced (tracing and metrics on as shipped, spans exported), traced-all (the same with every request traced: TRACE_RATE_LIMIT=0)',
   },
   rounds: { env: 'BENCH_ROUNDS', default: '1', help: 'times each ingest target runs, taking turns in ABBA order (plain, traced, traced, plain...); figures are averaged' },
   'node-options': { env: 'BENCH_NODE_OPTIONS', default: '', help: 'extra Node flags for both servers, e.g. "--max-semi-space-size=32"' },
@@ -48,14 +55,17 @@ const OPTIONS = {
 };
 
 /**
- * The ingest-api as deployed is `ingest`; the overhead of observability is `traced` against
- * `plain`, measured in one run on the same database and broker.
+ * The ingest-api as deployed is `ingest`; the overhead of observability is `traced` (and
+ * `traced-all`) against `plain`, measured in one run on the same database and broker.
  */
+const TRACING = ['--require', path.join(__dirname, 'tracing-preload.js')];
 const INGEST_VARIANTS = {
   ingest: { env: {}, nodeOptions: [] },
   plain: { env: { BENCH_HTTP_METRICS: 'off' }, nodeOptions: [] },
-  traced: { env: {}, nodeOptions: ['--require', path.join(__dirname, 'tracing-preload.js')] },
+  traced: { env: {}, nodeOptions: TRACING },
+  'traced-all': { env: { TRACE_RATE_LIMIT: '0' }, nodeOptions: TRACING },
 };
+const TRACED = ['traced', 'traced-all'];
 const ingestTargets = (targets) => targets.filter((t) => t !== 'bare');
 
 function parseArgs(argv) {
@@ -99,10 +109,11 @@ function parseArgs(argv) {
   const pg = get('pg');
   if (!['durable', 'fast'].includes(pg)) throw new Error('--pg must be durable or fast');
   const targets = String(get('target')).split(',').map((t) => t.trim());
-  if (targets.some((t) => !['ingest', 'bare', ...Object.keys(INGEST_VARIANTS)].includes(t))) throw new Error('--target takes ingest, bare, plain, traced');
+  if (targets.some((t) => !['ingest', 'bare', ...Object.keys(INGEST_VARIANTS)].includes(t))) throw new Error(`--target takes ${['bare', ...Object.keys(INGEST_VARIANTS)].join(', ')}`);
   return {
     durationSeconds: Math.max(1, positive('duration')),
     warmupSeconds: positive('warmup'),
+    runWarmupSeconds: positive('run-warmup'),
     concurrency,
     tenants: Math.max(1, Math.floor(positive('tenants'))),
     pg,
@@ -252,7 +263,7 @@ async function main() {
 
   log(`run ${runId}: ${facts.nproc} cores (${facts.cpuModel}), ${facts.memoryGiB} GiB, Node ${facts.node}, load average ${facts.loadAverage.join(' ')}`);
   log(`steps: ${options.concurrency.join(', ')} connections x ${options.durationSeconds} s (+${options.warmupSeconds} s warm-up), ${options.tenants} tenants, PostgreSQL ${options.pg}`);
-  const results = { machine: facts, options, ingest: [], bare: [], plain: [], traced: [], verification: {} };
+  const results = { machine: facts, options, ingest: [], bare: [], plain: [], traced: [], 'traced-all': [], verification: {} };
   try {
     // PostgreSQL and Kafka on this machine, started together.
     const kafkaStarting = ingestTargets(options.targets).length ? startKafkaBroker() : Promise.resolve(null);
@@ -347,11 +358,11 @@ async function main() {
       }
     };
 
-    if (options.targets.includes('traced')) {
+    if (TRACED.some((t) => options.targets.includes(t))) {
       // Spans leave the process as in production (batched OTLP/HTTP) to a sink that only counts them.
       const sink = await startOtlpSink();
       cleanups.push(() => sink.stop());
-      INGEST_VARIANTS.traced.env.OTEL_EXPORTER_OTLP_ENDPOINT = sink.url;
+      for (const t of TRACED) INGEST_VARIANTS[t].env.OTEL_EXPORTER_OTLP_ENDPOINT = sink.url;
       results.otlp = sink.stats;
     }
     // Turns in ABBA order (plain, traced, traced, plain, ...): the machine drifts during a run (the
@@ -375,6 +386,13 @@ async function main() {
       });
       cleanups.push(() => server.stop());
       log(`ingest-api (${target}) ready at ${server.url} (log ${logFile})`);
+      if (turn === 0 && options.runWarmupSeconds > 0) {
+        // Without it the first turn ran on a cold broker and database: the first round was always
+        // the slowest, and which target goes first skewed the comparison.
+        const connections = Math.max(...options.concurrency);
+        await runLoad({ url: server.url, connections, durationSeconds: options.runWarmupSeconds, keys, idPrefix: `${runId}-run-warm`, onAccepted: (id) => accepted.push(id) });
+        log(`run warm-up: ${options.runWarmupSeconds} s at ${connections} connections on ${target}, not measured`);
+      }
       await runSteps(target, server, turn);
       // The relay publishes what the last step left pending before this replica goes away; a
       // replica stopping with a backlog leaves it to the next one, and after the last there is none.
