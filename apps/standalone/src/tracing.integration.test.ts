@@ -90,6 +90,11 @@ describe('one trace per event across services (real Jaeger)', () => {
     const { trace_id: traceId } = (await response.json()) as { trace_id: string };
     expect(response.headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
     await meta.waitForEvents(1);
+    // The request started a trace, and the sampler says so (one per request, none left out).
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const roots = (decision: string) => Number(new RegExp(`^attribution_trace_roots_total\\{decision="${decision}"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    expect(roots('sampled')).toBeGreaterThanOrEqual(1);
+    expect([roots('ratio'), roots('rate_limited')]).toEqual([0, 0]);
 
     // Spans are exported in batches; stopping the services flushes them.
     expect(await ingest.stop('SIGTERM')).toBe(0);

@@ -1,5 +1,6 @@
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ReadinessCheck } from '../ops/readiness';
+import { rootDecisionCounts, type RootDecision } from '../tracing/sampling-counts';
 
 export interface MetricsConfig {
   /** false: every series gets tenant="all", for installations with very many tenants. */
@@ -32,6 +33,7 @@ export function createAppMetrics(service: string, version: string, config: Metri
     labelNames: ['dependency'],
     registers: [registry],
   });
+  traceRoots(registry);
   return {
     registry,
     tenant: (tenantId) => (config.tenantLabel ? (tenantId ?? 'unknown') : 'all'),
@@ -50,4 +52,21 @@ export function createAppMetrics(service: string, version: string, config: Metri
     },
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
+}
+
+/** The sampler's decisions on new traces, read from its counters at each scrape. */
+function traceRoots(registry: Registry): void {
+  const reported: Record<RootDecision, number> = { sampled: 0, ratio: 0, rate_limited: 0 };
+  new Counter({
+    name: 'attribution_trace_roots_total',
+    help: 'New traces by sampling decision: sampled, dropped by the ratio, dropped by the rate limit',
+    labelNames: ['decision'],
+    registers: [registry],
+    collect() {
+      for (const [decision, count] of Object.entries(rootDecisionCounts()) as Array<[RootDecision, number]>) {
+        this.labels(decision).inc(count - reported[decision]);
+        reported[decision] = count;
+      }
+    },
+  });
 }

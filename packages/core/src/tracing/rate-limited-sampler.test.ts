@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, trace, type Context } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { createSampler } from './rate-limited-sampler';
+import { rootDecisionCounts } from './sampling-counts';
 
 const newTraceId = () => randomBytes(16).toString('hex');
 
@@ -72,5 +73,20 @@ describe('createSampler', () => {
     expect(sampledOf(sampler, 5)).toBe(1);
     expect(sampledOf(sampler, 20, withParent(true))).toBe(20);
     expect(sampledOf(sampler, 20, withParent(false))).toBe(0);
+  });
+
+  it('counts its decisions on new traces for attribution_trace_roots_total, and not the followed ones', () => {
+    const time = clock();
+    const before = { ...rootDecisionCounts() };
+    const limited = createSampler({ ratio: 1, maxPerSecond: 2 }, time.now);
+    sampledOf(limited, 5);
+    sampledOf(limited, 4, withParent(true));
+    sampledOf(createSampler({ ratio: 0, maxPerSecond: 0 }, time.now), 3);
+    const after = rootDecisionCounts();
+    expect({ sampled: after.sampled - before.sampled, ratio: after.ratio - before.ratio, rate_limited: after.rate_limited - before.rate_limited }).toEqual({
+      sampled: 2,
+      ratio: 3,
+      rate_limited: 3,
+    });
   });
 });

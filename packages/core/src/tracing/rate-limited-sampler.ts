@@ -1,5 +1,6 @@
 import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
 import { ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { countRootDecision } from './sampling-counts';
 
 export interface SamplingConfig {
   /** Share of new traces considered (OTEL_TRACES_SAMPLER_ARG). */
@@ -19,11 +20,13 @@ export interface SamplingConfig {
  * idea as X-Ray's reservoir or Jaeger's rate-limiting sampler.
  */
 export function createSampler(config: SamplingConfig, now: () => number = () => performance.now()): Sampler {
-  const ratio = new TraceIdRatioBasedSampler(config.ratio);
-  return new ParentBasedSampler({ root: config.maxPerSecond > 0 ? new RateLimitedSampler(ratio, config.maxPerSecond, now) : ratio });
+  return new ParentBasedSampler({ root: new RateLimitedSampler(new TraceIdRatioBasedSampler(config.ratio), config.maxPerSecond, now) });
 }
 
-/** `inner`'s decision, dropped when the token bucket (refilled continuously) is empty. */
+/**
+ * `inner`'s decision, dropped when the token bucket (refilled continuously) is empty; a limit
+ * of 0 never drops. Every decision is counted (sampling-counts.ts).
+ */
 export class RateLimitedSampler implements Sampler {
   private tokens: number;
   private refilledAt: number;
@@ -40,12 +43,21 @@ export class RateLimitedSampler implements Sampler {
 
   shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
     const result = this.inner.shouldSample(context, traceId, spanName, spanKind, attributes, links);
-    if (result.decision !== SamplingDecision.RECORD_AND_SAMPLED) return result;
-    const at = this.now();
-    this.tokens = Math.min(this.perSecond, this.tokens + ((at - this.refilledAt) / 1000) * this.perSecond);
-    this.refilledAt = at;
-    if (this.tokens < 1) return { decision: SamplingDecision.NOT_RECORD };
-    this.tokens -= 1;
+    if (result.decision !== SamplingDecision.RECORD_AND_SAMPLED) {
+      countRootDecision('ratio');
+      return result;
+    }
+    if (this.perSecond > 0) {
+      const at = this.now();
+      this.tokens = Math.min(this.perSecond, this.tokens + ((at - this.refilledAt) / 1000) * this.perSecond);
+      this.refilledAt = at;
+      if (this.tokens < 1) {
+        countRootDecision('rate_limited');
+        return { decision: SamplingDecision.NOT_RECORD };
+      }
+      this.tokens -= 1;
+    }
+    countRootDecision('sampled');
     return result;
   }
 
