@@ -225,4 +225,28 @@ describe('attribution CLI (built binary)', () => {
     expect(await db.event.count({ where: { tenantId: tenant.id } })).toBe(0);
     expect(await db.event.count({ where: { tenantId: other.id } })).toBe(1);
   });
+
+  it("erases a browser's events by the pixel's visitor id, from one tenant only, without printing it", async () => {
+    const visitor = '3f0c6a8e-5b1d-4c2e-9a7f-1e2d3c4b5a69';
+    const { tenant } = await seedTenant(db);
+    const { tenant: other } = await seedTenant(db);
+    await insertStoredEvents(db, tenant.id, 2, { context: { visitor_id: visitor, page_referrer: 'https://www.google.com/' } });
+    await insertStoredEvents(db, tenant.id, 1, { context: { visitor_id: '9b2e4d6f-0a1c-4e3b-8d5f-7a6b5c4d3e2f' } });
+    await insertStoredEvents(db, tenant.id, 1); // a server event: no visitor
+    await insertStoredEvents(db, other.id, 1, { context: { visitor_id: visitor } });
+
+    const dryRun = await runCli(['gdpr', 'erase', '--tenant', tenant.id, '--visitor-id', visitor], env);
+    expect(dryRun.stdout).toContain('Would delete 2 events (and 0 deliveries)');
+    expect(await db.event.count({ where: { tenantId: tenant.id } })).toBe(4);
+    const erased = await runCli(['gdpr', 'erase', '--tenant', tenant.id, '--visitor-id', ` ${visitor} `, '--yes', '--json'], env);
+    expect(parseJson(erased)).toEqual({ tenant_id: tenant.id, identifier: 'visitor-id', dry_run: false, events: 2, deliveries: 0, deleted: true });
+    expect(await db.event.count({ where: { tenantId: tenant.id } })).toBe(2);
+    expect(await db.event.count({ where: { tenantId: other.id } })).toBe(1);
+    for (const result of [dryRun, erased]) expect(result.stdout + result.stderr).not.toContain(visitor);
+
+    const empty = await runCli(['gdpr', 'erase', '--tenant', tenant.id, '--visitor-id', ' ', '--yes'], env);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('the visitor id given is empty');
+    expect(await db.event.count({ where: { tenantId: tenant.id } })).toBe(2);
+  });
 });

@@ -72,7 +72,7 @@ describe('attribution command line', () => {
     [['tenant', 'create', '--name', '  '], '1 to 200 characters'],
     [['tenant', 'show', '--tenant', 'shop'], 'is not a tenant id'],
     [['tenant', 'set-origins', '--tenant', TENANT], 'either --origin'],
-    [['gdpr', 'erase', '--tenant', TENANT, '--email', 'a@b.example', '--phone', '+14155552671'], 'exactly one of --email, --phone or --external-id'],
+    [['gdpr', 'erase', '--tenant', TENANT, '--email', 'a@b.example', '--phone', '+14155552671'], 'exactly one of --email, --phone, --external-id or --visitor-id'],
   ])('%j is a validation error (exit 2) before any database access', async (argv, message) => {
     const result = await run(argv);
     expect(result).toMatchObject({ code: 2, stdout: '' });

@@ -5,16 +5,18 @@ import type { CommandSpec } from './command';
 import { TX_OPTIONS, type CommandContext } from './context';
 import { TENANT_OPTION } from './tenant.command';
 
-type Identifier = 'email' | 'phone' | 'external-id';
+type HashedIdentifier = 'email' | 'phone' | 'external-id';
+type Identifier = HashedIdentifier | 'visitor-id';
 
-const LABEL: Record<Identifier, string> = { email: 'email address', phone: 'phone number', 'external-id': 'external id' };
+const IDENTIFIERS: Identifier[] = ['email', 'phone', 'external-id', 'visitor-id'];
+const LABEL: Record<Identifier, string> = { email: 'email address', phone: 'phone number', 'external-id': 'external id', 'visitor-id': 'visitor id' };
 
 /**
  * The jsonb documents a matching event's user_data contains: the same hashes the ingest-api
  * stored (hashUserData with the tenant's default country), under Meta's keys and, for email and
  * phone, Google's too (so a value a site sent pre-hashed with either normalisation matches).
  */
-export function erasePatterns(identifier: Identifier, raw: string, defaultCountry: string | null): object[] {
+export function erasePatterns(identifier: HashedIdentifier, raw: string, defaultCountry: string | null): object[] {
   const input: RawUserData =
     identifier === 'email' ? { email: raw } : identifier === 'phone' ? { phone: raw } : { external_id: raw };
   const { meta, google } = hashUserData(input, { defaultCountry });
@@ -33,20 +35,32 @@ export function erasePatterns(identifier: Identifier, raw: string, defaultCountr
   return patterns;
 }
 
-async function erase(ctx: CommandContext): Promise<void> {
-  const given = (['email', 'phone', 'external-id'] as const).filter((name) => ctx.string(name) !== undefined);
-  if (given.length !== 1) throw new ValidationError('give exactly one of --email, --phone or --external-id');
-  const identifier = given[0]!;
-  const tenant = await ctx.tenant();
-  const patterns = erasePatterns(identifier, ctx.string(identifier)!, tenant.defaultCountry);
+/**
+ * The WHERE clause for one person's events of one tenant. A visitor id (the pixel's first-party
+ * `_att_vid` cookie, stored as given in `context`) is compared as is; the others as stored hashes.
+ */
+function personMatch(identifier: Identifier, raw: string, tenant: { id: string; defaultCountry: string | null }): Prisma.Sql {
+  if (identifier === 'visitor-id') {
+    if (raw.trim() === '') throw new ValidationError('the visitor id given is empty, so no stored event can match it; nothing was deleted');
+    return Prisma.sql`tenant_id = ${tenant.id}::uuid AND context @> ${JSON.stringify({ visitor_id: raw.trim() })}::jsonb`;
+  }
+  const patterns = erasePatterns(identifier, raw, tenant.defaultCountry);
   if (patterns.length === 0) {
     const hint = identifier === 'phone' && !tenant.defaultCountry ? ' (give it with its country code, e.g. +1…: the tenant has no default country)' : '';
     throw new ValidationError(`the ${LABEL[identifier]} given is not valid, so no stored event can match it${hint}; nothing was deleted`);
   }
-  const matches = Prisma.sql`tenant_id = ${tenant.id}::uuid AND (${Prisma.join(
+  return Prisma.sql`tenant_id = ${tenant.id}::uuid AND (${Prisma.join(
     patterns.map((p) => Prisma.sql`user_data @> ${JSON.stringify(p)}::jsonb`),
     ' OR ',
   )})`;
+}
+
+async function erase(ctx: CommandContext): Promise<void> {
+  const given = IDENTIFIERS.filter((name) => ctx.string(name) !== undefined);
+  if (given.length !== 1) throw new ValidationError('give exactly one of --email, --phone, --external-id or --visitor-id');
+  const identifier = given[0]!;
+  const tenant = await ctx.tenant();
+  const matches = personMatch(identifier, ctx.string(identifier)!, tenant);
   const dryRun = !ctx.flag('yes');
   const { events, deliveries } = await ctx.db.$transaction(async (tx) => {
     const [counts] = await tx.$queryRaw<Array<{ events: bigint; deliveries: bigint }>>`
@@ -73,20 +87,22 @@ export const gdprCommand: CommandSpec = {
       summary: 'Delete a person\'s events (and their deliveries) from one tenant',
       details:
         'The identifier is normalised and hashed exactly as at ingest (with the tenant\'s default\n' +
-        'country for phone numbers) and matched against the stored hashes; it is never printed or\n' +
-        'stored. Without --yes, only counts what would be deleted. Copies already published to\n' +
+        'country for phone numbers) and matched against the stored hashes; a visitor id is matched\n' +
+        'as stored. It is never printed or stored. Without --yes, only counts what would be deleted. Copies already published to\n' +
         'Kafka expire with the topics\' retention.',
       options: [
         TENANT_OPTION,
         { name: 'email', type: 'string', valueName: 'email', description: 'the person\'s email address' },
         { name: 'phone', type: 'string', valueName: 'phone', description: 'the person\'s phone number (E.164, or national in the tenant\'s default country)' },
         { name: 'external-id', type: 'string', valueName: 'id', description: 'the site\'s own id for the person' },
+        { name: 'visitor-id', type: 'string', valueName: 'id', description: 'the tracking pixel\'s visitor id (the _att_vid cookie of the person\'s browser)' },
         { name: 'yes', type: 'boolean', description: 'really delete (otherwise a dry run)' },
       ],
       examples: [
         'attribution gdpr erase --tenant 6f1c… --email jane@example.com',
         'attribution gdpr erase --tenant 6f1c… --email jane@example.com --yes',
         'attribution gdpr erase --tenant 6f1c… --phone "+1 415 555 2671" --yes --json',
+        'attribution gdpr erase --tenant 6f1c… --visitor-id 3f0c6a8e-5b1d-4c2e-9a7f-1e2d3c4b5a69 --yes',
       ],
       action: erase,
     },
