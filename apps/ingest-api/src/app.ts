@@ -33,18 +33,20 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(deps.http.trustProxy));
-  // Before the trace context: a response CDNs share must not carry one visitor's trace id.
+  // Before the trace context: a response CDNs share must not carry one visitor's trace id, and
+  // probes and scrapes (every few seconds, from every orchestrator and Prometheus) are not
+  // requests anyone looks for in Jaeger; they would also use up the sampler's budget.
   app.use(pixelRoute(deps.pixels, deps.metrics?.pixelServed));
-  app.use(traceContext());
   app.use(healthRoute(deps.readiness, deps.isStopping));
   if (deps.metrics) {
-    const { middleware, render } = deps.metrics;
+    const { render } = deps.metrics;
     app.get('/metrics', async (_req, res) => {
       const { contentType, body } = await render();
       res.type(contentType).send(body);
     });
-    app.use(middleware);
   }
+  app.use(traceContext());
+  if (deps.metrics) app.use(deps.metrics.middleware);
   app.use(
     eventsRoute({
       apiKeys: deps.apiKeys,

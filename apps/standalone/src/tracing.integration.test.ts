@@ -27,6 +27,21 @@ interface JaegerTrace {
   processes: Record<string, { serviceName: string }>;
 }
 
+/** attribution_trace_roots_total of the app serving /metrics on `port`, by decision. */
+async function traceRoots(port: string): Promise<Record<'sampled' | 'ratio' | 'rate_limited', number>> {
+  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const count = (decision: string) => Number(new RegExp(`^attribution_trace_roots_total\\{decision="${decision}"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
+  return { sampled: count('sampled'), ratio: count('ratio'), rate_limited: count('rate_limited') };
+}
+
+/** The first log line of `event` the app wrote. */
+const logLine = (app: SpawnedApp, event: string) =>
+  app
+    .stdout()
+    .split('\n')
+    .filter((l) => l.includes(`"event":"${event}"`))
+    .map((l) => JSON.parse(l) as { trace_id: string | null })[0];
+
 /**
  * One event, one trace: the ingest-api and the dispatcher run as separate processes exporting
  * to a real Jaeger, and the trace id in the 202 response finds spans from both services — the
@@ -55,9 +70,10 @@ describe('one trace per event across services (real Jaeger)', () => {
     await jaeger?.stop();
   });
 
-  it('joins ingest and dispatch in the trace named by the response, and logs carry its id', async () => {
-    const { secretKey } = await seedTenant(db, { meta: { pixelId: '777', accessToken: 'EAAtrace' } });
-    meta.allow('777', 'EAAtrace');
+  /** The ingest-api and the dispatcher as separate processes exporting to Jaeger, for one tenant. */
+  async function startServices(pixelId: string, env: Record<string, string> = {}) {
+    const { secretKey } = await seedTenant(db, { meta: { pixelId, accessToken: `EAAtrace${pixelId}` } });
+    meta.allow(pixelId, `EAAtrace${pixelId}`);
     const common = {
       DATABASE_URL: database.url,
       KAFKA_BROKERS: process.env.TEST_KAFKA_BROKERS,
@@ -66,35 +82,46 @@ describe('one trace per event across services (real Jaeger)', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpUrl,
       LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
+      ...env,
     };
+    const started = /"event":"service_started","meta":\{"port":(\d+)\}/;
     const ingest = spawnApp('apps/ingest-api/dist/main.js', { ...common, PORT: '0' });
     apps.push(ingest);
-    const [, port] = await ingest.waitForOutput(/"event":"service_started","meta":\{"port":(\d+)\}/);
+    const [, port] = await ingest.waitForOutput(started);
     const dispatcher = spawnApp('apps/dispatcher/dist/main.js', { ...common, DISPATCHER_PORT: '0', META_GRAPH_URL: meta.baseUrl, CREDENTIALS_KEY: TEST_CREDENTIALS_KEY });
     apps.push(dispatcher);
-    await dispatcher.waitForOutput(/"event":"service_started"/);
+    const [, dispatcherPort] = await dispatcher.waitForOutput(started);
+    /** Sends one Lead; resolves with the response once Meta received it. */
+    const sendLead = async (eventId: string) => {
+      const delivered = meta.eventsReceived().length;
+      const response = await fetch(`http://127.0.0.1:${port}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          event_id: eventId,
+          event_name: 'Lead',
+          event_time: Math.floor(Date.now() / 1000),
+          action_source: 'system_generated',
+          user_data: { external_id: `crm-${eventId}` },
+          consent: { ad_storage: 'granted', ad_user_data: 'granted' },
+        }),
+      });
+      expect(response.status).toBe(202);
+      const { trace_id: traceId } = (await response.json()) as { trace_id: string };
+      await meta.waitForEvents(delivered + 1);
+      return { traceId, traceparent: response.headers.get('traceparent') };
+    };
+    return { ingest, port: port!, dispatcher, dispatcherPort: dispatcherPort!, sendLead };
+  }
 
-    const response = await fetch(`http://127.0.0.1:${port}/v1/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        event_id: 'traced-1',
-        event_name: 'Lead',
-        event_time: Math.floor(Date.now() / 1000),
-        action_source: 'system_generated',
-        user_data: { external_id: 'crm-1' },
-        consent: { ad_storage: 'granted', ad_user_data: 'granted' },
-      }),
-    });
-    expect(response.status).toBe(202);
-    const { trace_id: traceId } = (await response.json()) as { trace_id: string };
-    expect(response.headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
-    await meta.waitForEvents(1);
+  it('joins ingest and dispatch in the trace named by the response, and logs carry its id', async () => {
+    const { ingest, port, dispatcher, sendLead } = await startServices('777');
+    const { traceId, traceparent } = await sendLead('traced-1');
+    expect(traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     // The request started a trace, and the sampler says so (one per request, none left out).
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const roots = (decision: string) => Number(new RegExp(`^attribution_trace_roots_total\\{decision="${decision}"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
-    expect(roots('sampled')).toBeGreaterThanOrEqual(1);
-    expect([roots('ratio'), roots('rate_limited')]).toEqual([0, 0]);
+    const roots = await traceRoots(port);
+    expect(roots.sampled).toBeGreaterThanOrEqual(1);
+    expect([roots.ratio, roots.rate_limited]).toEqual([0, 0]);
 
     // Spans are exported in batches; stopping the services flushes them.
     expect(await ingest.stop('SIGTERM')).toBe(0);
@@ -129,12 +156,19 @@ describe('one trace per event across services (real Jaeger)', () => {
     const send = trace.spans.find((s) => s.operationName === 'meta send')!;
     expect(send.tags).toEqual(expect.arrayContaining([{ key: 'http.response.status_code', type: 'int64', value: 200 }].map((t) => expect.objectContaining({ key: t.key, value: t.value }))));
 
-    const logLine = (app: SpawnedApp, event: string) =>
-      app
-        .stdout()
-        .split('\n')
-        .filter((l) => l.includes(`"event":"${event}"`))
-        .map((l) => JSON.parse(l) as { trace_id: string | null })[0];
+    expect(logLine(ingest, 'ingest_received')?.trace_id).toBe(traceId);
+    expect(logLine(dispatcher, 'dispatch_success')?.trace_id).toBe(traceId);
+  });
+
+  it('leaves out a request the sampler leaves out in every service: same trace id in both logs, no trace started downstream', async () => {
+    const { ingest, port, dispatcher, dispatcherPort, sendLead } = await startServices('778', { OTEL_TRACES_SAMPLER_ARG: '0' });
+    const { traceId, traceparent } = await sendLead('unsampled-1');
+    expect(traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-00$`));
+
+    // The ingest-api decided once; the dispatcher followed the unsampled parent from the message.
+    // Scraping /metrics is not traced, so it adds no decision of its own.
+    expect(await traceRoots(port)).toEqual({ sampled: 0, ratio: 1, rate_limited: 0 });
+    expect(await traceRoots(dispatcherPort)).toEqual({ sampled: 0, ratio: 0, rate_limited: 0 });
     expect(logLine(ingest, 'ingest_received')?.trace_id).toBe(traceId);
     expect(logLine(dispatcher, 'dispatch_success')?.trace_id).toBe(traceId);
   });

@@ -1,6 +1,6 @@
-import { SpanKind, propagation, trace, ROOT_CONTEXT, type Span } from '@opentelemetry/api';
-import { encodeEventMessage, injectTraceHeaders, isRetryable, runWithLogContext, tracer, type Logger, type Producer } from '@attribution/core';
+import { encodeEventMessage, isRetryable, runWithLogContext, type Logger, type Producer } from '@attribution/core';
 import { toStoredEvent, type PrismaClient } from '@attribution/db';
+import { publishTrace } from './publish-trace';
 
 export interface OutboxRelayConfig {
   pollMs: number;
@@ -97,16 +97,14 @@ export class OutboxRelay {
         const ids = claimed.map((row) => row.id);
         // The page context never goes on the bus (see toStoredEvent), so it is not even read.
         const events = await tx.event.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' }, omit: { context: true } });
-        // One publish span per event, in the trace of the request that stored it; its context
-        // travels in the message headers, so the dispatcher's work joins the same trace.
-        const spans = events.map((event) => publishSpan(topic, event.traceparent));
+        const traces = events.map((event) => publishTrace(topic, event.traceparent));
         try {
           await producer.send(
             topic,
-            events.map((event, i) => encodeEventMessage(toStoredEvent(event), injectTraceHeaders(trace.setSpan(ROOT_CONTEXT, spans[i]!)))),
+            events.map((event, i) => encodeEventMessage(toStoredEvent(event), traces[i]!.headers)),
           );
         } finally {
-          for (const span of spans) span.end();
+          for (const { span } of traces) span?.end();
         }
         await tx.event.updateMany({ where: { id: { in: ids } }, data: { publishState: 'published', publishedAt: new Date() } });
         return ids.length;
@@ -118,13 +116,4 @@ export class OutboxRelay {
     if (published > 0) this.deps.onPublished?.(published);
     return published;
   }
-}
-
-function publishSpan(topic: string, traceparent: string | null): Span {
-  const parent = traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
-  return tracer().startSpan(
-    `${topic} publish`,
-    { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.operation.type': 'publish' } },
-    parent,
-  );
 }

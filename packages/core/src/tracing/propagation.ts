@@ -1,4 +1,4 @@
-import { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type Link, type Span } from '@opentelemetry/api';
+import { context, propagation, trace, SpanKind, SpanStatusCode, TraceFlags, type Context, type Link, type Span } from '@opentelemetry/api';
 import type { MessageHeaders } from '../transport/transport';
 
 // A proxy that binds to the SDK's tracer once one is registered: fetched once, not per span.
@@ -23,7 +23,8 @@ export function currentTraceparent(): string | null {
 
 /**
  * Runs `fn` in a child span of `parent`: the exception is recorded and the status set on
- * failure, and the span always ends.
+ * failure, and the span always ends. A child of an unsampled parent is not made: `fn` gets the
+ * parent's (non-recording) span and runs in the parent's context.
  */
 export async function withSpan<T>(
   name: string,
@@ -31,6 +32,12 @@ export async function withSpan<T>(
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   const parent = options.parent ?? context.active();
+  // Under parent-based sampling a child of an unsampled span is never recorded: skip making one
+  // and entering a context for it (most requests of a busy replica, see createSampler).
+  const parentSpan = trace.getSpan(parent);
+  if (parentSpan && !(parentSpan.spanContext().traceFlags & TraceFlags.SAMPLED)) {
+    return options.parent ? context.with(parent, () => fn(parentSpan)) : fn(parentSpan);
+  }
   const span = tracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes ?? {}, links: options.links ?? [] }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
