@@ -41,8 +41,9 @@ export function erasePatterns(identifier: HashedIdentifier, raw: string, default
  */
 function personMatch(identifier: Identifier, raw: string, tenant: { id: string; defaultCountry: string | null }): Prisma.Sql {
   if (identifier === 'visitor-id') {
-    if (raw.trim() === '') throw new ValidationError('the visitor id given is empty, so no stored event can match it; nothing was deleted');
-    return Prisma.sql`tenant_id = ${tenant.id}::uuid AND context @> ${JSON.stringify({ visitor_id: raw.trim() })}::jsonb`;
+    const visitorId = raw.trim();
+    if (visitorId === '') throw new ValidationError('the visitor id given is empty, so no stored event can match it; nothing was deleted');
+    return Prisma.sql`tenant_id = ${tenant.id}::uuid AND context @> ${JSON.stringify({ visitor_id: visitorId })}::jsonb`;
   }
   const patterns = erasePatterns(identifier, raw, tenant.defaultCountry);
   if (patterns.length === 0) {
@@ -88,8 +89,8 @@ export const gdprCommand: CommandSpec = {
       details:
         'The identifier is normalised and hashed exactly as at ingest (with the tenant\'s default\n' +
         'country for phone numbers) and matched against the stored hashes; a visitor id is matched\n' +
-        'as stored. It is never printed or stored. Without --yes, only counts what would be deleted. Copies already published to\n' +
-        'Kafka expire with the topics\' retention.',
+        'as stored. It is never printed or stored. Without --yes, only counts what would be deleted.\n' +
+        'Copies already published to Kafka expire with the topics\' retention.',
       options: [
         TENANT_OPTION,
         { name: 'email', type: 'string', valueName: 'email', description: 'the person\'s email address' },
