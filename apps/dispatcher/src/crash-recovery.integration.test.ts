@@ -1,5 +1,5 @@
 import { KafkaTransport, encodeEventMessage, topicNames, topicSpecs, type StoredEvent } from '@attribution/core';
-import { createDbClient, type PrismaClient } from '@attribution/db';
+import { createDbClient, findFreePort, type PrismaClient } from '@attribution/db';
 import {
   FakeMetaGraph,
   TEST_CREDENTIALS_KEY,
@@ -17,6 +17,8 @@ const TENANTS = 12;
 const EVENTS_PER_TENANT = 10;
 const PARTITIONS = 3;
 const TENANT_CONCURRENCY = 2;
+// The broker's lowest: a restarted dispatcher joins once the killed member's session expires.
+const SESSION_TIMEOUT_MS = 6_000;
 
 /**
  * The dispatcher process is killed (SIGKILL, no goodbye) while batches are in flight, then
@@ -44,7 +46,7 @@ describe('dispatcher crash recovery', () => {
     await database.drop();
   });
 
-  const start = () =>
+  const start = (port = 0) =>
     spawnApp('apps/dispatcher/dist/main.js', {
       DATABASE_URL: database.url,
       KAFKA_BROKERS: process.env.TEST_KAFKA_BROKERS,
@@ -53,8 +55,9 @@ describe('dispatcher crash recovery', () => {
       DISPATCH_PARTITIONS_CONCURRENTLY: String(PARTITIONS),
       META_GRAPH_URL: meta.baseUrl,
       CREDENTIALS_KEY: TEST_CREDENTIALS_KEY,
-      DISPATCHER_PORT: '0',
+      DISPATCHER_PORT: String(port),
       DISPATCH_TENANT_CONCURRENCY: String(TENANT_CONCURRENCY),
+      DISPATCH_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
       LOG_LEVEL: 'info',
     });
 
@@ -82,8 +85,19 @@ describe('dispatcher crash recovery', () => {
     const sentBeforeKill = await db.delivery.count({ where: { status: 'sent' } });
     expect(sentBeforeKill).toBeLessThan(events.length);
 
-    dispatcher = start();
-    await dispatcher.waitForOutput(/"event":"service_started"/);
+    const port = await findFreePort();
+    const restartedAt = Date.now();
+    dispatcher = start(port);
+    const ops = `http://127.0.0.1:${port}`;
+    // Alive but not ready while the group still waits for the killed member to expire.
+    await waitUntil(async () => (await fetch(`${ops}/health`).catch(() => undefined))?.status === 200, 'the ops server to answer');
+    const joining = await fetch(`${ops}/ready`);
+    expect(joining.status).toBe(503);
+    expect(await joining.json()).toMatchObject({ status: 'not_ready', checks: { consumers: 'unavailable', postgres: 'ok', kafka: 'ok' } });
+    // Well inside KafkaJS's own 30 s default session, which this used to wait for.
+    await dispatcher.waitForOutput(/"event":"service_started"/, SESSION_TIMEOUT_MS + 10_000);
+    process.stdout.write(`[crash-recovery] restarted dispatcher consuming after ${Date.now() - restartedAt} ms\n`);
+    expect(await fetch(`${ops}/ready`).then((r) => r.json())).toMatchObject({ status: 'ready', checks: { consumers: 'ok' } });
     await waitUntil(async () => (await db.delivery.count({ where: { status: 'sent' } })) === events.length, 'every delivery to be sent', { timeoutMs: 45_000 });
     expect(await dispatcher.stop('SIGTERM')).toBe(0);
 

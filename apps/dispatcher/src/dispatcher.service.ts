@@ -57,6 +57,7 @@ export function defaultAdapters(config: DispatcherConfig): Map<Platform, Destina
  * Wires the dispatcher: a consumer for new events, one for the retry tiers, and the small ops
  * server. Shutdown stops both consumers (their running batches finish and commit), then the
  * producer, the ops server and the change listener; the process's main closes shared clients.
+ * Resolves once both consumers have joined their groups; the ops server answers before that.
  */
 export async function startDispatcher(config: DispatcherConfig, deps: DispatcherDeps): Promise<RunningDispatcher> {
   const { db, transport, logger, lifecycle } = deps;
@@ -90,22 +91,27 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
   const deadLetter = { producer, topic: config.topics.deadLetter };
   const mainConsumer = transport.createConsumer(config.groupId, config.consumer);
   const retryConsumer = transport.createConsumer(`${config.groupId}-retry`, config.consumer);
-  await mainConsumer.run([config.topics.events], new EventsConsumer({ dispatch, deadLetter, logger }).handleBatch);
-  await retryConsumer.run(config.topics.retries.map((t) => t.name), new RetryConsumer({ dispatch, deadLetter, logger }).handleBatch);
 
-  const checks = { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined), kafka: () => transport.ping() };
-  const watcher = appMetrics.watchDependencies(checks);
-  const lagPoller = pollConsumerLag(transport, metrics, [
-    { group: config.groupId, topics: [config.topics.events] },
-    { group: `${config.groupId}-retry`, topics: config.topics.retries.map((t) => t.name) },
-  ]);
+  // Serving before joining: after a crash the join waits for the dead member's session to expire,
+  // and a liveness probe must not restart the process for that. Ready means consuming.
+  const dependencies = { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined), kafka: () => transport.ping() };
+  const watcher = appMetrics.watchDependencies(dependencies);
   const ops = await startOpsServer({
     port: config.http.port,
     host: config.http.host,
     isStopping: () => lifecycle.stopping,
-    checks,
+    checks: {
+      ...dependencies,
+      consumers: async () => {
+        if (!mainConsumer.isMember() || !retryConsumer.isMember()) throw new Error('not in the consumer group');
+      },
+    },
     routes: { '/metrics': () => appMetrics.render() },
   });
+  const lagPoller = pollConsumerLag(transport, metrics, [
+    { group: config.groupId, topics: [config.topics.events] },
+    { group: `${config.groupId}-retry`, topics: config.topics.retries.map((t) => t.name) },
+  ]);
 
   lifecycle.add('dispatcher-consumers', async () => {
     await Promise.all([mainConsumer.stop(), retryConsumer.stop()]);
@@ -117,5 +123,9 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
     await ops.close();
   });
   lifecycle.add('dispatcher-change-listener', () => changes.close());
+  await Promise.all([
+    mainConsumer.run([config.topics.events], new EventsConsumer({ dispatch, deadLetter, logger }).handleBatch),
+    retryConsumer.run(config.topics.retries.map((t) => t.name), new RetryConsumer({ dispatch, deadLetter, logger }).handleBatch),
+  ]);
   return { ops, destinations };
 }

@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import {
+  DEFAULT_SESSION_TIMEOUT_MS,
   envFields,
   observabilityEnvKeys,
   parseEnv,
@@ -29,6 +30,8 @@ export const dispatcherEnvKeys = {
   DISPATCH_TENANT_CONCURRENCY: Joi.number().integer().min(1).max(256).default(8),
   DISPATCH_LINGER_MS: Joi.number().integer().min(0).max(5_000).default(100),
   DISPATCH_PARTITIONS_CONCURRENTLY: Joi.number().integer().min(1).max(64).default(3),
+  // The broker refuses sessions outside group.min/max.session.timeout.ms (6 s and 30 min by default).
+  DISPATCH_SESSION_TIMEOUT_MS: Joi.number().integer().min(6_000).max(300_000).default(DEFAULT_SESSION_TIMEOUT_MS),
   CREDENTIALS_KEY: Joi.string()
     .pattern(/^[A-Za-z0-9+/=_-]{43,88}$/)
     .required()
@@ -54,6 +57,7 @@ export interface DispatcherEnv extends ObservabilityEnv {
   DISPATCH_TENANT_CONCURRENCY: number;
   DISPATCH_LINGER_MS: number;
   DISPATCH_PARTITIONS_CONCURRENTLY: number;
+  DISPATCH_SESSION_TIMEOUT_MS: number;
   CREDENTIALS_KEY: string;
   LOG_LEVEL: LogLevel;
   SHUTDOWN_TIMEOUT_MS: number;
@@ -67,7 +71,7 @@ export interface DispatcherConfig {
   partitions: number;
   groupId: string;
   tenantConcurrency: number;
-  consumer: { lingerMs: number; partitionsConcurrently: number };
+  consumer: { lingerMs: number; partitionsConcurrently: number; sessionTimeoutMs: number };
   destinations: { metaGraphUrl: string; ga4Url: string; timeoutMs: number };
   credentialsKey: string;
   observability: ObservabilityConfig;
@@ -84,7 +88,11 @@ export function toDispatcherConfig(env: DispatcherEnv): DispatcherConfig {
     partitions: env.KAFKA_PARTITIONS,
     groupId: env.DISPATCHER_GROUP_ID ?? `${env.KAFKA_TOPIC_PREFIX}dispatcher`,
     tenantConcurrency: env.DISPATCH_TENANT_CONCURRENCY,
-    consumer: { lingerMs: env.DISPATCH_LINGER_MS, partitionsConcurrently: env.DISPATCH_PARTITIONS_CONCURRENTLY },
+    consumer: {
+      lingerMs: env.DISPATCH_LINGER_MS,
+      partitionsConcurrently: env.DISPATCH_PARTITIONS_CONCURRENTLY,
+      sessionTimeoutMs: env.DISPATCH_SESSION_TIMEOUT_MS,
+    },
     destinations: { metaGraphUrl: env.META_GRAPH_URL.replace(/\/$/, ''), ga4Url: env.GA4_MP_URL, timeoutMs: env.DESTINATION_TIMEOUT_MS },
     credentialsKey: env.CREDENTIALS_KEY,
     observability: toObservabilityConfig(env),

@@ -48,7 +48,7 @@ export function spawnApp(entry: string, env: Record<string, string | undefined>)
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`no output matching ${pattern} within ${timeoutMs} ms; stderr: ${err.slice(-500)}`));
+          reject(new Error(`no output matching ${pattern} within ${timeoutMs} ms; stderr: ${err.slice(-500)}; stdout: ${out.slice(-1500)}`));
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);

@@ -41,7 +41,9 @@ describe('InProcessTransport', () => {
       { key: 'a', value: 'a3' },
     ]);
     await waitFor(4);
+    expect(consumer.isMember()).toBe(true);
     await consumer.stop();
+    expect(consumer.isMember()).toBe(false);
     expect(seen.filter((v) => v.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
     expect(seen).toContain('b1');
   });

@@ -118,6 +118,11 @@ class InProcessConsumer implements Consumer {
     this.loop = this.consume(topicNames, handler).finally(() => this.appended.off('append', onAppend));
   }
 
+  /** There is no group to lose: the one consumer per group holds every partition while it runs. */
+  isMember(): boolean {
+    return this.running;
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();

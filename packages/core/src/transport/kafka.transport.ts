@@ -1,6 +1,6 @@
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer as KafkaConsumer, type IHeaders } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Batch as KafkaBatch, type Consumer as KafkaConsumer, type IHeaders } from 'kafkajs';
 import { DependencyUnavailableError } from '../errors/app-error';
-import type { BatchHandler, Consumer, ConsumerOptions, MessageHeaders, Producer, TopicSpec, Transport } from './transport';
+import type { Batch, BatchHandler, Consumer, ConsumerOptions, MessageHeaders, Producer, TopicSpec, Transport } from './transport';
 
 export interface KafkaTransportConfig {
   brokers: string[];
@@ -8,6 +8,9 @@ export interface KafkaTransportConfig {
   /** Max wait for a broker call before we call Kafka unavailable. */
   requestTimeoutMs?: number;
 }
+
+/** KafkaJS's own default is 30 s: a crashed dispatcher's partitions would wait that long. */
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 
 /** KafkaJS behind our transport interface; offsets move only on resolveOffset. */
 export class KafkaTransport implements Transport {
@@ -64,15 +67,20 @@ export class KafkaTransport implements Transport {
 
   createConsumer(groupId: string, options: ConsumerOptions = {}): Consumer {
     const lingerMs = options.lingerMs ?? 100;
+    const sessionTimeout = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+    // A third of the session, as Kafka advises: two heartbeats may be lost before the member is.
+    const heartbeatInterval = Math.min(3_000, Math.floor(sessionTimeout / 3));
     const consumer = this.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
       // The broker answers a fetch once it has minBytes or lingerMs has passed.
       minBytes: lingerMs > 0 ? 64 * 1024 : 1,
       maxWaitTimeInMs: Math.max(lingerMs, 10),
+      sessionTimeout,
+      heartbeatInterval,
       retry: { retries: 10 },
     });
-    return new KafkaBatchConsumer(consumer, options.partitionsConcurrently ?? 1);
+    return new KafkaBatchConsumer(consumer, { partitionsConcurrently: options.partitionsConcurrently ?? 1, heartbeatInterval });
   }
 
   async consumerLag(groupId: string, topics: string[]): Promise<Array<{ topic: string; partition: number; lag: number }>> {
@@ -117,35 +125,36 @@ export class KafkaTransport implements Transport {
 }
 
 class KafkaBatchConsumer implements Consumer {
+  private member = false;
+
   constructor(
     private readonly consumer: KafkaConsumer,
-    private readonly partitionsConcurrently: number,
-  ) {}
+    private readonly options: { partitionsConcurrently: number; heartbeatInterval: number },
+  ) {
+    const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = consumer.events;
+    consumer.on(GROUP_JOIN, () => (this.member = true));
+    for (const lost of [CRASH, STOP, DISCONNECT]) consumer.on(lost, () => (this.member = false));
+  }
+
+  isMember(): boolean {
+    return this.member;
+  }
 
   async run(topics: string[], handler: BatchHandler): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.partitionsConcurrently,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently,
       autoCommit: true,
       autoCommitInterval: 1_000,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause, commitOffsetsIfNecessary }) => {
-        await handler(
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            messages: batch.messages.map((m) => ({
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: m.offset,
-              key: m.key?.toString() ?? null,
-              value: m.value?.toString() ?? '',
-              headers: decodeHeaders(m.headers),
-              timestamp: m.timestamp,
-            })),
-          },
-          {
+        // A batch waiting on slow destinations must not look like a dead member: the group would
+        // hand its partitions to another member and the batch would be done twice. A rebalance
+        // error here is the runner's to act on once the batch returns.
+        const keepAlive = setInterval(() => heartbeat().catch(() => undefined), this.options.heartbeatInterval);
+        try {
+          await handler(toBatch(batch), {
             resolveOffset,
             heartbeat,
             isRunning: () => isRunning() && !isStale(),
@@ -153,8 +162,10 @@ class KafkaBatchConsumer implements Consumer {
               const resume = pause();
               setTimeout(resume, ms).unref();
             },
-          },
-        );
+          });
+        } finally {
+          clearInterval(keepAlive);
+        }
         await commitOffsetsIfNecessary();
       },
     });
@@ -164,6 +175,22 @@ class KafkaBatchConsumer implements Consumer {
     // disconnect() waits for the running batch, then commits its resolved offsets.
     await this.consumer.disconnect();
   }
+}
+
+function toBatch(batch: KafkaBatch): Batch {
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    messages: batch.messages.map((m) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: m.offset,
+      key: m.key?.toString() ?? null,
+      value: m.value?.toString() ?? '',
+      headers: decodeHeaders(m.headers),
+      timestamp: m.timestamp,
+    })),
+  };
 }
 
 function decodeHeaders(headers: IHeaders | undefined): MessageHeaders {

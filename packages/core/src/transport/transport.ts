@@ -48,8 +48,13 @@ export interface Producer {
 }
 
 export interface Consumer {
-  /** Starts consuming in the background; resolves once subscribed. */
+  /**
+   * Starts consuming in the background; resolves once the group is joined. After a crash that
+   * waits for the dead member's session to expire, so serve health checks before calling it.
+   */
   run(topics: string[], handler: BatchHandler): Promise<void>;
+  /** True while the consumer holds its group membership (joined, not crashed or stopped). */
+  isMember(): boolean;
   /** Stops fetching, waits for the running batch and commits what it resolved. */
   stop(): Promise<void>;
 }
@@ -62,6 +67,11 @@ export interface ConsumerOptions {
   lingerMs?: number;
   /** Partitions handled at once by one consumer (each still in order). */
   partitionsConcurrently?: number;
+  /**
+   * How long the group waits for a silent member before handing its partitions to the others.
+   * It bounds the stall after a crash: a restarted member cannot join until the dead one expires.
+   */
+  sessionTimeoutMs?: number;
 }
 
 export interface TopicSpec {
