@@ -19,6 +19,13 @@ export async function findFreePort(): Promise<number> {
   return listenOnAnyPort();
 }
 
+/** `count` distinct ports, for a server that listens on several. */
+export async function findFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await findFreePort());
+  return [...ports];
+}
+
 const LOWEST = 10_000;
 
 /** [LOWEST, first ephemeral port), or [LOWEST, 32768) (Linux's default) when unknown. */

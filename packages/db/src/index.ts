@@ -1,7 +1,7 @@
 export * from './client';
 export * from './credentials';
 export * from './embedded-postgres';
-export { findFreePort } from './free-port';
+export { findFreePort, findFreePorts } from './free-port';
 export * from './migrate';
 // Written by other workstreams on top of the above, exported for the apps that use them.
 export * from './db-errors';

@@ -8,9 +8,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { findFreePorts } from '@attribution/db';
 
 export type GoTool = 'promtool' | 'jaeger';
 
@@ -115,7 +115,7 @@ export async function startJaeger(opts: JaegerOptions = {}): Promise<Jaeger> {
   const log = opts.log ?? (() => undefined);
   await goToolPath('jaeger', { log });
   const script = join(repoRoot(), 'infra', 'jaeger', 'run-jaeger.sh');
-  const ports = await freePorts(4);
+  const ports = await findFreePorts(4);
   const [otlpHttp, otlpGrpc, query, queryGrpc] = ports as [number, number, number, number];
   const output: string[] = [];
   const proc: ChildProcess = spawn(
@@ -180,28 +180,6 @@ export async function startJaeger(opts: JaegerOptions = {}): Promise<Jaeger> {
     queryUrl,
     stop,
   };
-}
-
-/** Distinct free ports on 127.0.0.1 (held open together, so they cannot repeat). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => {
-    const address = server.address();
-    if (typeof address !== 'object' || address === null) throw new Error('no port');
-    return address.port;
-  });
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {

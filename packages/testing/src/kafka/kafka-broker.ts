@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { findFreePort } from '@attribution/db';
 import { Kafka, logLevel } from 'kafkajs';
 
 export interface KafkaBrokerOptions {
@@ -42,9 +42,10 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
   const script = join(findRepoRoot(), 'infra', 'kafka', 'kafka.sh');
   const log = opts.log ?? (() => undefined);
   await runScript(script, ['fetch'], log);
-  const port = opts.port ?? (await freePort());
-  let controllerPort = await freePort();
-  while (controllerPort === port) controllerPort = await freePort();
+  // Below the ephemeral range (see findFreePort): the JVM binds them seconds after they are chosen.
+  const port = opts.port ?? (await findFreePort());
+  let controllerPort = await findFreePort();
+  while (controllerPort === port) controllerPort = await findFreePort();
   const ownsDataDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kafka-broker-'));
   const output: string[] = [];
@@ -133,17 +134,6 @@ function findRepoRoot(): string {
     if (existsSync(join(dir, 'infra', 'kafka', 'kafka.sh'))) return dir;
     if (dirname(dir) === dir) throw new Error(`infra/kafka/kafka.sh not found above ${__dirname}`);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** The first fetch downloads from Maven Central; kept out of the readiness timeout on purpose. */
