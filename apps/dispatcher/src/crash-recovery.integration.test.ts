@@ -17,8 +17,9 @@ const TENANTS = 12;
 const EVENTS_PER_TENANT = 10;
 const PARTITIONS = 3;
 const TENANT_CONCURRENCY = 2;
-// The broker's lowest: a restarted dispatcher joins once the killed member's session expires.
-const SESSION_TIMEOUT_MS = 6_000;
+// The default (DISPATCH_SESSION_TIMEOUT_MS): a restarted dispatcher joins once the killed
+// member's session expires.
+const SESSION_TIMEOUT_MS = 10_000;
 
 /**
  * The dispatcher process is killed (SIGKILL, no goodbye) while batches are in flight, then
@@ -57,7 +58,6 @@ describe('dispatcher crash recovery', () => {
       CREDENTIALS_KEY: TEST_CREDENTIALS_KEY,
       DISPATCHER_PORT: String(port),
       DISPATCH_TENANT_CONCURRENCY: String(TENANT_CONCURRENCY),
-      DISPATCH_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
       LOG_LEVEL: 'info',
     });
 
@@ -94,12 +94,18 @@ describe('dispatcher crash recovery', () => {
     const joining = await fetch(`${ops}/ready`);
     expect(joining.status).toBe(503);
     expect(await joining.json()).toMatchObject({ status: 'not_ready', checks: { consumers: 'unavailable', postgres: 'ok', kafka: 'ok' } });
+    // What the DispatcherNotConsuming alert watches.
+    expect(await fetch(`${ops}/metrics`).then((r) => r.text())).toContain(`attribution_kafka_consumer_group_member{group="${prefix}dispatcher"} 0`);
     // Well inside KafkaJS's own 30 s default session, which this used to wait for.
     await dispatcher.waitForOutput(/"event":"service_started"/, SESSION_TIMEOUT_MS + 10_000);
     process.stdout.write(`[crash-recovery] restarted dispatcher consuming after ${Date.now() - restartedAt} ms\n`);
+    // The one member of the group holds every partition, and says how long joining took.
+    expect(dispatcher.stdout()).toMatch(new RegExp(`"event":"consumer_joined","meta":\\{"group":"${prefix.replace(/\./g, '\\.')}dispatcher","duration_ms":\\d+,"partitions":${PARTITIONS}\\}`));
     expect(await fetch(`${ops}/ready`).then((r) => r.json())).toMatchObject({ status: 'ready', checks: { consumers: 'ok' } });
+    expect(await fetch(`${ops}/metrics`).then((r) => r.text())).toContain(`attribution_kafka_consumer_group_member{group="${prefix}dispatcher"} 1`);
     await waitUntil(async () => (await db.delivery.count({ where: { status: 'sent' } })) === events.length, 'every delivery to be sent', { timeoutMs: 45_000 });
     expect(await dispatcher.stop('SIGTERM')).toBe(0);
+    expect(dispatcher.stdout()).toContain(`"event":"consumer_stopped","meta":{"group":"${prefix}dispatcher"}`);
 
     const unique = meta.uniqueEvents();
     expect(unique.size).toBe(events.length);

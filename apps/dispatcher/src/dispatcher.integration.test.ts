@@ -185,6 +185,8 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
     expect(sum('attribution_dispatch_retries_scheduled_total{')).toBeGreaterThan(0);
     expect(sum('attribution_destination_request_duration_seconds_count{destination="meta"}')).toBeGreaterThan(0);
     expect(text).toContain('attribution_kafka_consumer_lag{');
+    expect(text).toContain(`attribution_kafka_consumer_group_member{group="${config.groupId}"} 1`);
+    expect(text).toContain(`attribution_kafka_consumer_group_member{group="${config.groupId}-retry"} 1`);
     expect(text).toContain('attribution_dependency_up{dependency="kafka"} 1');
   });
 });

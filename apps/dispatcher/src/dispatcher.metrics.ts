@@ -14,6 +14,8 @@ export interface DispatcherMetrics {
   deadLetter(destination: Platform | null, step: string): void;
   requestDuration(destination: Platform, seconds: number): void;
   lag(group: string, topic: string, partition: number, lag: number): void;
+  /** Reports, on every scrape, whether this process holds its membership of `group`. */
+  watchMembership(group: string, isMember: () => boolean): void;
 }
 
 /** The dispatcher's series, named as in docs/metrics.md. */
@@ -33,6 +35,16 @@ export function createDispatcherMetrics(metrics: AppMetrics): DispatcherMetrics 
     registers,
   });
   const lag = new Gauge({ name: 'attribution_kafka_consumer_lag', help: 'Log end offset minus committed offset', labelNames: ['group', 'topic', 'partition'], registers });
+  const membership = new Map<string, () => boolean>();
+  new Gauge({
+    name: 'attribution_kafka_consumer_group_member',
+    help: '1 while this process is a member of the consumer group (joined, not crashed or stopped)',
+    labelNames: ['group'],
+    registers,
+    collect() {
+      for (const [group, isMember] of membership) this.labels(group).set(isMember() ? 1 : 0);
+    },
+  });
   return {
     attempt: (d, outcome, code) => attempts.labels(d, outcome, code === null ? 'none' : String(code)).inc(),
     delivery: (t, d, status) => deliveries.labels(metrics.tenant(t), d, status).inc(),
@@ -42,5 +54,6 @@ export function createDispatcherMetrics(metrics: AppMetrics): DispatcherMetrics 
     deadLetter: (d, step) => dead.labels(d ?? 'none', step).inc(),
     requestDuration: (d, s) => duration.labels(d).observe(s),
     lag: (group, topic, partition, value) => lag.labels(group, topic, String(partition)).set(value),
+    watchMembership: (group, isMember) => void membership.set(group, isMember),
   };
 }

@@ -1,6 +1,6 @@
 import { listenForChanges, type PrismaClient } from '@attribution/db';
-import { createAppMetrics, startOpsServer, type AppMetrics, type Lifecycle, type Logger, type OpsServer, type Transport } from '@attribution/core';
-import { createDispatcherMetrics } from './dispatcher.metrics';
+import { createAppMetrics, startOpsServer, type AppMetrics, type Consumer, type Lifecycle, type Logger, type OpsServer, type Transport } from '@attribution/core';
+import { createDispatcherMetrics, type DispatcherMetrics } from './dispatcher.metrics';
 import { EventsConsumer } from './consumer/events.consumer';
 import { RetryConsumer } from './consumer/retry.consumer';
 import { DeliveryRepository } from './delivery/delivery.repository';
@@ -42,6 +42,24 @@ function pollConsumerLag(transport: Transport, metrics: ReturnType<typeof create
   timer.unref();
   poll();
   return timer;
+}
+
+/** A consumer of `group` whose membership is logged and exported (DispatcherNotConsuming). */
+function groupConsumer(
+  group: string,
+  config: Pick<DispatcherConfig, 'consumer'>,
+  deps: { transport: Transport; logger: Logger; metrics: DispatcherMetrics },
+): Consumer {
+  const consumer = deps.transport.createConsumer(group, {
+    ...config.consumer,
+    onMembership: (change) => {
+      if (change.kind === 'joined') deps.logger.info('consumer_joined', { group, duration_ms: change.durationMs, partitions: change.partitions });
+      else if (change.kind === 'crashed') deps.logger.error('consumer_crashed', { group, error: change.error, restarting: change.restarting });
+      else deps.logger.info('consumer_stopped', { group });
+    },
+  });
+  deps.metrics.watchMembership(group, () => consumer.isMember());
+  return consumer;
 }
 
 export function defaultAdapters(config: DispatcherConfig): Map<Platform, DestinationAdapter> {
@@ -89,8 +107,8 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
     },
   );
   const deadLetter = { producer, topic: config.topics.deadLetter };
-  const mainConsumer = transport.createConsumer(config.groupId, config.consumer);
-  const retryConsumer = transport.createConsumer(`${config.groupId}-retry`, config.consumer);
+  const mainConsumer = groupConsumer(config.groupId, config, { transport, logger, metrics });
+  const retryConsumer = groupConsumer(`${config.groupId}-retry`, config, { transport, logger, metrics });
 
   // Serving before joining: after a crash the join waits for the dead member's session to expire,
   // and a liveness probe must not restart the process for that. Ready means consuming.

@@ -1,7 +1,7 @@
 import { uniqueTopicPrefix, waitUntil } from '@attribution/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaTransport } from './kafka.transport';
-import type { Consumer } from './transport';
+import type { Consumer, MembershipChange } from './transport';
 
 const SESSION_TIMEOUT_MS = 6_000;
 
@@ -33,7 +33,8 @@ describe('KafkaTransport consumer group membership', () => {
     await producer.disconnect();
 
     const handled: string[] = [];
-    consumer = transport.createConsumer(groupId, { lingerMs: 0, sessionTimeoutMs: SESSION_TIMEOUT_MS });
+    const changes: MembershipChange[] = [];
+    consumer = transport.createConsumer(groupId, { lingerMs: 0, sessionTimeoutMs: SESSION_TIMEOUT_MS, onMembership: (change) => changes.push(change) });
     expect(consumer.isMember()).toBe(false);
     await consumer.run([topic], async (batch, controls) => {
       for (const message of batch.messages) {
@@ -50,9 +51,12 @@ describe('KafkaTransport consumer group membership', () => {
     await waitUntil(async () => (await committed()) === '1', 'the slow batch to be committed', { timeoutMs: 30_000 });
     expect(handled).toEqual(['0']);
     expect(consumer.isMember()).toBe(true);
+    // Joined once: a member the group had dropped would have joined again.
+    expect(changes).toEqual([{ kind: 'joined', durationMs: expect.any(Number), partitions: 1 }]);
 
     await consumer.stop();
     expect(consumer.isMember()).toBe(false);
+    expect(changes.at(-1)).toEqual({ kind: 'stopped' });
     consumer = undefined;
   });
 });

@@ -1,6 +1,6 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Batch as KafkaBatch, type Consumer as KafkaConsumer, type IHeaders } from 'kafkajs';
 import { DependencyUnavailableError } from '../errors/app-error';
-import type { Batch, BatchHandler, Consumer, ConsumerOptions, MessageHeaders, Producer, TopicSpec, Transport } from './transport';
+import type { Batch, BatchHandler, Consumer, ConsumerOptions, MembershipChange, MessageHeaders, Producer, TopicSpec, Transport } from './transport';
 
 export interface KafkaTransportConfig {
   brokers: string[];
@@ -80,7 +80,11 @@ export class KafkaTransport implements Transport {
       heartbeatInterval,
       retry: { retries: 10 },
     });
-    return new KafkaBatchConsumer(consumer, { partitionsConcurrently: options.partitionsConcurrently ?? 1, heartbeatInterval });
+    return new KafkaBatchConsumer(consumer, {
+      partitionsConcurrently: options.partitionsConcurrently ?? 1,
+      heartbeatInterval,
+      onMembership: options.onMembership ?? (() => undefined),
+    });
   }
 
   async consumerLag(groupId: string, topics: string[]): Promise<Array<{ topic: string; partition: number; lag: number }>> {
@@ -129,11 +133,19 @@ class KafkaBatchConsumer implements Consumer {
 
   constructor(
     private readonly consumer: KafkaConsumer,
-    private readonly options: { partitionsConcurrently: number; heartbeatInterval: number },
+    private readonly options: { partitionsConcurrently: number; heartbeatInterval: number; onMembership: (change: MembershipChange) => void },
   ) {
     const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = consumer.events;
-    consumer.on(GROUP_JOIN, () => (this.member = true));
-    for (const lost of [CRASH, STOP, DISCONNECT]) consumer.on(lost, () => (this.member = false));
+    const tell = (member: boolean, change: MembershipChange) => {
+      this.member = member;
+      options.onMembership(change);
+    };
+    consumer.on(GROUP_JOIN, ({ payload }) =>
+      tell(true, { kind: 'joined', durationMs: payload.duration, partitions: Object.values(payload.memberAssignment).reduce((n, list) => n + list.length, 0) }),
+    );
+    consumer.on(CRASH, ({ payload }) => tell(false, { kind: 'crashed', error: payload.error, restarting: payload.restart }));
+    consumer.on(STOP, () => tell(false, { kind: 'stopped' }));
+    consumer.on(DISCONNECT, () => (this.member = false));
   }
 
   isMember(): boolean {

@@ -72,7 +72,14 @@ export interface ConsumerOptions {
    * It bounds the stall after a crash: a restarted member cannot join until the dead one expires.
    */
   sessionTimeoutMs?: number;
+  /** Told when the consumer joins its group (again after every rebalance), crashes or stops; Kafka only. */
+  onMembership?: (change: MembershipChange) => void;
 }
+
+export type MembershipChange =
+  | { kind: 'joined'; durationMs: number; partitions: number }
+  | { kind: 'crashed'; error: Error; restarting: boolean }
+  | { kind: 'stopped' };
 
 export interface TopicSpec {
   name: string;
