@@ -30,7 +30,7 @@ export interface RunningDispatcher {
 }
 
 /** Queue depth for the dashboard and the scale-out alert, refreshed every 15 s. */
-function pollConsumerLag(transport: Transport, metrics: ReturnType<typeof createDispatcherMetrics>, groups: Array<{ group: string; topics: string[] }>): NodeJS.Timeout {
+function pollConsumerLag(transport: Transport, metrics: DispatcherMetrics, groups: Array<{ group: string; topics: string[] }>): NodeJS.Timeout {
   const poll = () =>
     groups.forEach(({ group, topics }) =>
       transport.consumerLag(group, topics).then(
