@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/src/generated/**', 'infra/**', '.data/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', '**/dist-browser/**', '**/node_modules/**', '**/src/generated/**', '**/.test-results/**', '**/.turbo/**', 'infra/**', '**/.data/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,7 +21,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-undef': 'off' },
   },
   {
-    files: ['**/main.ts', '**/env.ts', '**/bin.ts', '**/bin/**', 'packages/testing/**', 'bench/**', '**/*.test.ts', '**/*.config.*'],
+    files: ['**/main.ts', '**/env.ts', '**/bin.ts', '**/bin/**', 'packages/testing/**', '**/test/**', 'bench/**', 'scripts/**', '**/*.test.ts', '**/*.config.*', 'jest.preset.js'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

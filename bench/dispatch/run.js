@@ -75,8 +75,8 @@ async function main() {
     const keys = [];
     for (let t = 0; t < TENANTS; t += 1) {
       const pixel = String(9000 + t);
-      const { secretKey } = await seedTenant(db, { meta: { pixelId: pixel, accessToken: `EAA${pixel}` } });
-      meta.allow(pixel, `EAA${pixel}`);
+      const { secretKey } = await seedTenant(db, { meta: { pixelId: pixel, accessToken: `EAAtoken${pixel}` } });
+      meta.allow(pixel, `EAAtoken${pixel}`);
       keys.push(secretKey);
     }
     engine = await startEngine(

@@ -1,17 +1,19 @@
-import { KafkaTransport, encodeEventMessage, topicNames, topicSpecs, type StoredEvent } from '@attribution/core';
-import { createDbClient, findFreePort, type PrismaClient } from '@attribution/db';
+import type { StoredEvent } from '@attribution/core';
+import { createDbClient, type Db } from '@attribution/db';
 import {
-  FakeMetaGraph,
-  TEST_CREDENTIALS_KEY,
   createTestDatabase,
+  findFreePort,
+  FakeMetaGraph,
   insertStoredEvents,
   seedTenant,
   spawnApp,
+  type SpawnedApp,
+  TEST_CREDENTIALS_KEY,
+  type TestDatabase,
   uniqueTopicPrefix,
   waitUntil,
-  type SpawnedApp,
-  type TestDatabase,
 } from '@attribution/testing';
+import { encodeEventMessage, KafkaTransport, topicNames, topicSpecs } from '@attribution/transport';
 
 const TENANTS = 12;
 const EVENTS_PER_TENANT = 10;
@@ -29,7 +31,7 @@ const SESSION_TIMEOUT_MS = 10_000;
  */
 describe('dispatcher crash recovery', () => {
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   let dispatcher: SpawnedApp | undefined;
   const meta = new FakeMetaGraph();
   const prefix = uniqueTopicPrefix();
@@ -65,8 +67,8 @@ describe('dispatcher crash recovery', () => {
     const events: StoredEvent[] = [];
     for (let t = 0; t < TENANTS; t += 1) {
       const pixelId = String(5000 + t);
-      const { tenant } = await seedTenant(db, { meta: { pixelId, accessToken: `EAA${pixelId}` } });
-      meta.allow(pixelId, `EAA${pixelId}`).delayFor(pixelId, 150);
+      const { tenant } = await seedTenant(db, { meta: { pixelId, accessToken: `EAAtoken${pixelId}` } });
+      meta.allow(pixelId, `EAAtoken${pixelId}`).delayFor(pixelId, 150);
       events.push(...(await insertStoredEvents(db, tenant.id, EVENTS_PER_TENANT)));
     }
     const transport = new KafkaTransport({ brokers: process.env.TEST_KAFKA_BROKERS!.split(','), clientId: 'crash-test' });

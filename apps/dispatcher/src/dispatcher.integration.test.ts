@@ -1,25 +1,27 @@
 import { PassThrough } from 'node:stream';
-import { KafkaTransport, Lifecycle, createLogger, encodeEventMessage, topicSpecs, type StoredEvent } from '@attribution/core';
-import { createDbClient, sealDestinationCredentials, type PrismaClient } from '@attribution/db';
+import { createLogger, type StoredEvent } from '@attribution/core';
+import { createDbClient, DeliveryRepository, sealDestinationCredentials, type Db } from '@attribution/db';
+import { Lifecycle } from '@attribution/runtime';
 import {
-  FakeMetaGraph,
-  TEST_CREDENTIALS_KEY,
   createTestDatabase,
+  FakeMetaGraph,
   graphError,
   insertStoredEvents,
   seedTenant,
+  TEST_CREDENTIALS_KEY,
+  type TestDatabase,
   uniqueTopicPrefix,
   waitUntil,
-  type TestDatabase,
 } from '@attribution/testing';
-import { replayDeliveries } from './delivery/replay.service';
-import { startDispatcher } from './dispatcher.service';
+import { encodeEventMessage, KafkaTransport, topicSpecs } from '@attribution/transport';
+import { replayDeliveries } from '@attribution/cli';
+import { startDispatcher } from './composition-root';
 import { loadDispatcherConfig, type DispatcherConfig } from './env';
 
 /** The dispatcher over real Kafka and PostgreSQL, against a strict fake Graph API. */
 describe('dispatcher (real Kafka and PostgreSQL)', () => {
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   let transport: KafkaTransport;
   let lifecycle: Lifecycle;
   let config: DispatcherConfig;
@@ -73,7 +75,7 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
   const waitForStatus = (events: StoredEvent[], status: string) =>
     waitUntil(async () => (await Promise.all(events.map(statusOf))).every((s) => s === status), `${events.length} deliveries to be ${status}`);
 
-  async function tenantWithMeta(pixelId: string, token = `EAA${pixelId}`) {
+  async function tenantWithMeta(pixelId: string, token = `EAAtoken${pixelId}`) {
     const created = await seedTenant(db, { meta: { pixelId, accessToken: token } });
     meta.allow(pixelId, token);
     return created;
@@ -111,8 +113,8 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
   });
 
   it('parks events refused for credentials, logs auth_error without the token, and replays them after renewal', async () => {
-    const { tenant } = await tenantWithMeta('1004', 'EAAold');
-    meta.allow('1004', 'EAArenewed'); // the old token is no longer valid at "Meta"
+    const { tenant } = await tenantWithMeta('1004', 'EAA-old-token');
+    meta.allow('1004', 'EAA-renewed-token'); // the old token is no longer valid at "Meta"
     const first = await insertStoredEvents(db, tenant.id, 2);
     await publish(first);
     await waitForStatus(first, 'parked');
@@ -122,15 +124,15 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
     await waitForStatus(later, 'parked'); // parked without another refused call
     const authLine = logs.split('\n').find((l) => l.includes('"event":"auth_error"'));
     expect(authLine).toContain(tenant.id);
-    expect(logs).not.toContain('EAAold');
+    expect(logs).not.toContain('EAA-old-token');
 
     await db.destination.updateMany({
       where: { tenantId: tenant.id },
-      data: { status: 'active', credentialsEncrypted: sealDestinationCredentials(tenant.id, 'meta', { access_token: 'EAArenewed' }, TEST_CREDENTIALS_KEY) },
+      data: { status: 'active', credentialsEncrypted: sealDestinationCredentials(tenant.id, 'meta', { access_token: 'EAA-renewed-token' }, TEST_CREDENTIALS_KEY) },
     });
     const p = producer();
     await p.connect();
-    const { replayed } = await replayDeliveries({ db, producer: p, topics: config.topics }, { tenantId: tenant.id, statuses: ['parked'] });
+    const { replayed } = await replayDeliveries({ deliveries: new DeliveryRepository(db), producer: p, topics: config.topics }, { tenantId: tenant.id, statuses: ['parked'] });
     await p.disconnect();
     expect(replayed).toBe(3);
     await waitForStatus([...first, ...later], 'sent');

@@ -1,18 +1,18 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { AppMetrics } from '@attribution/core';
-import type { DeliveryStatus } from './delivery/delivery.repository';
-import type { Platform } from './destinations/destination';
+import type { DeliveryStatus } from '@attribution/db';
+import { PLATFORM_IDS } from '@attribution/destinations';
+import type { AppMetrics } from '@attribution/runtime';
 
 export type AttemptOutcome = 'sent' | 'retry' | 'auth' | 'rejected' | 'circuit_open';
 
 export interface DispatcherMetrics {
-  attempt(destination: Platform, outcome: AttemptOutcome, statusCode: number | null): void;
-  delivery(tenant: string, destination: Platform, status: DeliveryStatus): void;
-  consent(tenant: string, destination: Platform, allowed: boolean): void;
-  authError(tenant: string, destination: Platform): void;
-  retryScheduled(destination: Platform, tier: string): void;
-  deadLetter(destination: Platform | null, step: string): void;
-  requestDuration(destination: Platform, seconds: number): void;
+  attempt(destination: string, outcome: AttemptOutcome, statusCode: number | null): void;
+  delivery(tenant: string, destination: string, status: DeliveryStatus): void;
+  consent(tenant: string, destination: string, allowed: boolean): void;
+  authError(tenant: string, destination: string): void;
+  retryScheduled(destination: string, tier: string): void;
+  deadLetter(destination: string | null, step: string): void;
+  requestDuration(destination: string, seconds: number): void;
   lag(group: string, topic: string, partition: number, lag: number): void;
   /** Reports, on every scrape, whether this process holds its membership of `group`. */
   watchMembership(group: string, isMember: () => boolean): void;
@@ -45,6 +45,12 @@ export function createDispatcherMetrics(metrics: AppMetrics): DispatcherMetrics 
       for (const [group, isMember] of membership) this.labels(group).set(isMember() ? 1 : 0);
     },
   });
+  // Every platform of the registry has its series from the start, at zero: dashboards and
+  // alerts see a platform before its first event, and a missing one means it is not wired.
+  for (const platform of PLATFORM_IDS) {
+    duration.labels(platform);
+    dead.labels(platform, 'dispatch');
+  }
   return {
     attempt: (d, outcome, code) => attempts.labels(d, outcome, code === null ? 'none' : String(code)).inc(),
     delivery: (t, d, status) => deliveries.labels(metrics.tenant(t), d, status).inc(),

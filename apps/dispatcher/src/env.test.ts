@@ -1,4 +1,4 @@
-import { ConfigError } from '@attribution/core';
+import { ConfigError } from '@attribution/runtime';
 import { loadDispatcherConfig } from './env';
 
 const required = { DATABASE_URL: 'postgresql://localhost/attribution', CREDENTIALS_KEY: 'a'.repeat(64) };

@@ -1,3 +1,2 @@
-export * from './env';
-export * from './dispatcher.service';
-export { replayDeliveries, type ReplayFilter } from './delivery/replay.service';
+export { dispatcherEnvKeys, loadDispatcherConfig, toDispatcherConfig, type DispatcherConfig, type DispatcherEnv } from './env';
+export { startDispatcher, type DispatcherDeps, type RunningDispatcher } from './composition-root';

@@ -3,12 +3,10 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import request from 'supertest';
 import { createLogger } from '@attribution/core';
-import { createDbClient, type PrismaClient } from '@attribution/db';
+import { ApiKeyRepository, PrismaEventWriter, createDbClient, type Db } from '@attribution/db';
 import { createTestDatabase, seedTenant, type TestDatabase } from '@attribution/testing';
 import { createApp } from './app';
 import { ApiKeyService } from './auth/api-key.service';
-import { PrismaApiKeyStore } from './auth/api-key.store';
-import { PrismaEventWriter } from './events/event.repository';
 import { RateLimiter } from './http/rate-limiter';
 import { EventService } from './events/event.service';
 import { loadVerifiedPixels } from './pixel/verified-pixels.service';
@@ -25,7 +23,7 @@ const event = (overrides: Record<string, unknown> = {}) => ({
 
 describe('ingest-api HTTP contract (real PostgreSQL)', () => {
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   let app: ReturnType<typeof createApp>;
   let logs: string;
   let stored = 0;
@@ -39,7 +37,7 @@ describe('ingest-api HTTP contract (real PostgreSQL)', () => {
     const logger = createLogger({ service: 'api', stream });
     app = createApp({
       logger,
-      apiKeys: new ApiKeyService({ cacheTtlMs: 60_000, negativeCacheTtlMs: 1_000, maxEntries: 1000 }, { store: new PrismaApiKeyStore(db) }),
+      apiKeys: new ApiKeyService({ cacheTtlMs: 60_000, negativeCacheTtlMs: 1_000, maxEntries: 1000 }, { store: new ApiKeyRepository(db) }),
       events: new EventService({ writer: new PrismaEventWriter(db), onStored: () => (stored += 1), logger }),
       rateLimiter: new RateLimiter({ perSecond: 1, burst: 40 }),
       readiness: { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined) },

@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
-import type { Logger, ReadinessCheck } from '@attribution/core';
+import type { Logger } from '@attribution/core';
 import type { PublishedPixel } from '@attribution/pixel';
+import type { ReadinessCheck } from '@attribution/runtime';
 import type { ApiKeyService } from './auth/api-key.service';
 import type { EventService } from './events/event.service';
 import { errorHandler } from './http/error-handler';

@@ -1,5 +1,4 @@
-export * from './app';
-export * from './env';
-export * from './ingest-api.service';
-export { ApiKeyService } from './auth/api-key.service';
-export type { AuthenticatedTenant } from './auth/api-key.service';
+export { createApp, type AppDeps } from './app';
+export { ingestEnvKeys, loadIngestConfig, toIngestConfig, type IngestConfig, type IngestEnv } from './env';
+export { startIngestApi, type IngestApiDeps, type RunningIngestApi } from './composition-root';
+export { ApiKeyService, type AuthenticatedTenant } from './auth/api-key.service';

@@ -1,14 +1,16 @@
 import { PassThrough } from 'node:stream';
-import { InProcessTransport, Lifecycle, createLogger, topicSpecs } from '@attribution/core';
-import { createDbClient, type PrismaClient } from '@attribution/db';
-import { createTestDatabase, seedTenant, waitUntil, type TestDatabase } from '@attribution/testing';
+import { createLogger } from '@attribution/core';
+import { createDbClient, type Db } from '@attribution/db';
+import { Lifecycle } from '@attribution/runtime';
+import { createTestDatabase, seedTenant, type TestDatabase, waitUntil } from '@attribution/testing';
+import { InProcessTransport, topicSpecs } from '@attribution/transport';
 import { loadIngestConfig } from './env';
-import { startIngestApi, type RunningIngestApi } from './ingest-api.service';
+import { startIngestApi, type RunningIngestApi } from './composition-root';
 
 /** Drives real traffic through the ingest-api, then reads the KPIs back from GET /metrics. */
 describe('ingest-api metrics', () => {
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   let api: RunningIngestApi;
   let lifecycle: Lifecycle;
   let published = 0;

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { RequestHandler } from 'express';
-import type { AppMetrics } from '@attribution/core';
+import type { AppMetrics } from '@attribution/runtime';
 
 export interface IngestMetrics {
   /** Counts and times every POST /v1/events, with the tenant once it is known. */

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@attribution/core';
-import { createDbClient, type PrismaClient } from '@attribution/db';
+import { createDbClient, type Db } from '@attribution/db';
 import { createTestDatabase, seedTenant, type TestDatabase } from '@attribution/testing';
 import { tryAcquirePruneLock } from './prune-lock';
 import { PruneService } from './prune.service';
@@ -10,7 +10,7 @@ const NOW = new Date('2026-11-26T03:00:00Z');
 
 describe('PruneService (real PostgreSQL)', () => {
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   let logs = '';
 
   beforeAll(async () => {

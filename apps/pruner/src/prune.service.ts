@@ -1,5 +1,6 @@
-import { withSpan, type Logger } from '@attribution/core';
-import type { PrismaClient } from '@attribution/db';
+import type { Logger } from '@attribution/core';
+import { EventRepository, TenantRepository, type Db } from '@attribution/db';
+import { withSpan } from '@attribution/runtime';
 import { tryAcquirePruneLock } from './prune-lock';
 import type { PrunerMetrics } from './pruner.metrics';
 
@@ -25,10 +26,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * simply continues next time. One pruner runs at a time across replicas (advisory lock).
  */
 export class PruneService {
+  private readonly tenants: TenantRepository;
+  private readonly events: EventRepository;
+
   constructor(
     private readonly config: PruneServiceConfig,
-    private readonly deps: { db: PrismaClient; logger: Logger; metrics?: PrunerMetrics; now?: () => Date; shouldStop?: () => boolean },
-  ) {}
+    private readonly deps: { db: Db; logger: Logger; metrics?: PrunerMetrics; now?: () => Date; shouldStop?: () => boolean },
+  ) {
+    this.tenants = new TenantRepository(deps.db);
+    this.events = new EventRepository(deps.db);
+  }
 
   async pruneAll(): Promise<PruneReport> {
     const started = Date.now();
@@ -39,7 +46,7 @@ export class PruneService {
       return { ran: false, tenants: 0, deleted: 0 };
     }
     try {
-      const tenants = await this.deps.db.tenant.findMany({ select: { id: true, retentionDays: true }, orderBy: { id: 'asc' } });
+      const tenants = await this.tenants.retentionWindows();
       let deleted = 0;
       for (const tenant of tenants) {
         if (this.deps.shouldStop?.()) break;
@@ -65,10 +72,7 @@ export class PruneService {
     const cutoff = new Date((this.deps.now?.() ?? new Date()).getTime() - retentionDays * DAY_MS);
     let deleted = 0;
     for (;;) {
-      const count = await this.deps.db.$executeRaw`
-        DELETE FROM events WHERE id IN (
-          SELECT id FROM events WHERE tenant_id = ${tenantId}::uuid AND received_at < ${cutoff}
-          ORDER BY received_at LIMIT ${this.config.batchSize})`;
+      const count = await this.events.deleteExpired(tenantId, cutoff, this.config.batchSize);
       deleted += count;
       if (count > 0) this.deps.metrics?.rowsDeleted(tenantId, count);
       if (count < this.config.batchSize || this.deps.shouldStop?.()) break;

@@ -1,5 +1,5 @@
 import { Counter, Gauge } from 'prom-client';
-import type { AppMetrics } from '@attribution/core';
+import type { AppMetrics } from '@attribution/runtime';
 
 export interface PrunerMetrics {
   rowsDeleted(tenant: string, count: number): void;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '@attribution/core';
-import { postgresUserCanReach, ROOT_SHARED_DIR, startEmbeddedPostgres, type EmbeddedPostgres } from '@attribution/db';
+import { postgresUserCanReach, ROOT_SHARED_DIR, startEmbeddedPostgres, type EmbeddedPostgres } from '@attribution/local-postgres';
 
 /**
  * Starts (or restarts, keeping its data) the embedded PostgreSQL under DATA_DIR. As root the

@@ -1,8 +1,10 @@
-import { Lifecycle, createLogger, createTransport, topicSpecs, type Logger } from '@attribution/core';
-import { applyMigrations, createDbClient, type PrismaClient } from '@attribution/db';
+import { createLogger, type Logger } from '@attribution/core';
+import { applyMigrations, openDatabase, type Db } from '@attribution/db';
 import { startDispatcher, toDispatcherConfig } from '@attribution/dispatcher';
 import { startIngestApi, toIngestConfig } from '@attribution/ingest-api';
 import { startPruner, toPrunerConfig } from '@attribution/pruner';
+import { Lifecycle } from '@attribution/runtime';
+import { openBus } from '@attribution/transport';
 import { localCredentialsKey, startLocalDatabase } from './embedded-defaults';
 import type { StandaloneEnv } from './env';
 
@@ -10,7 +12,7 @@ export interface RunningEngine {
   ingestUrl: string;
   dispatcherUrl: string;
   prunerUrl: string;
-  db: PrismaClient;
+  db: Db;
   logger: Logger;
   lifecycle: Lifecycle;
   /** Where the embedded PostgreSQL keeps its data; null with DATABASE_URL. */
@@ -24,9 +26,10 @@ export interface RunningEngine {
 export async function startEngine(env: StandaloneEnv, options: { handleSignals?: boolean } = {}): Promise<RunningEngine> {
   const logger = createLogger({ service: 'api', level: env.LOG_LEVEL });
   const lifecycle = new Lifecycle({ logger, timeoutMs: env.SHUTDOWN_TIMEOUT_MS });
-  if (options.handleSignals ?? true) lifecycle.installSignalHandlers();
+  if (options.handleSignals ?? true) lifecycle.installProcessHandlers();
 
   const embedded = env.DATABASE_URL ? null : await startLocalDatabase(env.DATA_DIR, env.EMBEDDED_PG_PORT, logger);
+  if (embedded) lifecycle.add('embedded-postgres', () => embedded.stop(), 'servers');
   const databaseUrl = env.DATABASE_URL ?? embedded!.url;
   const credentialsKey = env.CREDENTIALS_KEY ?? (await localCredentialsKey(env.DATA_DIR));
   const migrations = await applyMigrations(databaseUrl);
@@ -34,9 +37,8 @@ export async function startEngine(env: StandaloneEnv, options: { handleSignals?:
 
   const resolved = { ...env, DATABASE_URL: databaseUrl, CREDENTIALS_KEY: credentialsKey };
   const ingestConfig = toIngestConfig(resolved);
-  const db = createDbClient(databaseUrl);
-  const transport = createTransport(ingestConfig.kafka);
-  await transport.ensureTopics(topicSpecs(ingestConfig.topics, ingestConfig.partitions));
+  const db = openDatabase(databaseUrl, lifecycle);
+  const transport = await openBus(ingestConfig, lifecycle);
 
   const ingest = await startIngestApi(ingestConfig, { db, transport, logger, lifecycle });
   const dispatcher = await startDispatcher(toDispatcherConfig(resolved), {
@@ -51,9 +53,6 @@ export async function startEngine(env: StandaloneEnv, options: { handleSignals?:
     lifecycle,
   });
 
-  lifecycle.add('transport', () => transport.close());
-  lifecycle.add('database', () => db.$disconnect());
-  if (embedded) lifecycle.add('embedded-postgres', () => embedded.stop());
 
   return {
     ingestUrl: ingest.url,

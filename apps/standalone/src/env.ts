@@ -1,33 +1,27 @@
 import Joi from 'joi';
-import { envFields, parseEnv, type EnvSource } from '@attribution/core';
-import { dispatcherEnvKeys, type DispatcherEnv } from '@attribution/dispatcher';
-import { ingestEnvKeys, type IngestEnv } from '@attribution/ingest-api';
-import { prunerEnvKeys, type PrunerEnv } from '@attribution/pruner';
+import { dispatcherEnvKeys } from '@attribution/dispatcher';
+import { ingestEnvKeys } from '@attribution/ingest-api';
+import { prunerEnvKeys } from '@attribution/pruner';
+import { envFields, field, optional, parseEnv, type EnvOf, type EnvSource } from '@attribution/runtime';
 
 /**
  * The single-process runner takes every app's variables, but needs no servers: without
  * DATABASE_URL it starts an embedded PostgreSQL under DATA_DIR, without KAFKA_BROKERS the apps
  * talk in-process, and without CREDENTIALS_KEY one is generated and kept under DATA_DIR.
  */
-export const standaloneSchema = Joi.object({
+export const standaloneEnvKeys = {
   ...ingestEnvKeys,
   ...dispatcherEnvKeys,
   ...prunerEnvKeys,
   DATABASE_URL: envFields.databaseUrl,
-  CREDENTIALS_KEY: dispatcherEnvKeys.CREDENTIALS_KEY.optional(),
-  DATA_DIR: Joi.string().default('.data'),
+  CREDENTIALS_KEY: optional(dispatcherEnvKeys.CREDENTIALS_KEY),
+  DATA_DIR: field<string>(Joi.string().default('.data')),
   EMBEDDED_PG_PORT: envFields.port(5433),
-  DEMO_TENANT: Joi.boolean().default(true),
-});
-
-export type StandaloneEnv = Omit<IngestEnv & DispatcherEnv & PrunerEnv, 'DATABASE_URL' | 'CREDENTIALS_KEY'> & {
-  DATABASE_URL?: string;
-  CREDENTIALS_KEY?: string;
-  DATA_DIR: string;
-  EMBEDDED_PG_PORT: number;
-  DEMO_TENANT: boolean;
+  DEMO_TENANT: field<boolean>(Joi.boolean().default(true)),
 };
 
+export type StandaloneEnv = EnvOf<typeof standaloneEnvKeys>;
+
 export function loadStandaloneEnv(source: EnvSource): StandaloneEnv {
-  return parseEnv(standaloneSchema as Joi.ObjectSchema<StandaloneEnv>, source);
+  return parseEnv(standaloneEnvKeys, source);
 }

@@ -1,4 +1,4 @@
-import { runMain, startTracing, toObservabilityConfig } from '@attribution/core';
+import { runMain, startTracing, toObservabilityConfig } from '@attribution/runtime';
 import { loadStandaloneEnv } from './env';
 
 runMain('attribution', async () => {
@@ -7,7 +7,7 @@ runMain('attribution', async () => {
   // Loaded after tracing starts, so express, http and pg are instrumented.
   const [{ ensureDemoTenant }, { startEngine }] = await Promise.all([import('./demo-tenant'), import('./engine')]);
   const engine = await startEngine(env);
-  engine.lifecycle.add('tracing', () => tracing.shutdown());
+  engine.lifecycle.add('tracing', () => tracing.shutdown(), 'telemetry');
   const demo = env.DEMO_TENANT ? await ensureDemoTenant(engine.db) : null;
   const lines = [
     '',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createDbClient, type PrismaClient } from '@attribution/db';
+import { createDbClient, type Db } from '@attribution/db';
 import {
   FakeMetaGraph,
   createTestDatabase,
@@ -8,7 +8,7 @@ import {
   type TestDatabase,
 } from '@attribution/testing';
 import type { RunningEngine } from './engine';
-import { startTestEngine } from './test-engine';
+import { startTestEngine } from '../test/test-engine';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -18,7 +18,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  */
 describe('pipeline over real PostgreSQL and Kafka', () => {
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   let engine: RunningEngine;
   const meta = new FakeMetaGraph();
 

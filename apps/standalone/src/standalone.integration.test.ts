@@ -1,8 +1,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findFreePort } from '@attribution/db';
-import { spawnApp, type SpawnedApp } from '@attribution/testing';
+import { findFreePort, spawnApp, type SpawnedApp } from '@attribution/testing';
 
 const ENTRY = 'apps/standalone/dist/main.js';
 

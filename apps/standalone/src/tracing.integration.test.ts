@@ -1,4 +1,4 @@
-import { createDbClient, type PrismaClient } from '@attribution/db';
+import { createDbClient, type Db } from '@attribution/db';
 import {
   FakeMetaGraph,
   TEST_CREDENTIALS_KEY,
@@ -51,7 +51,7 @@ const logLine = (app: SpawnedApp, event: string) =>
 describe('one trace per event across services (real Jaeger)', () => {
   let jaeger: Jaeger;
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   const meta = new FakeMetaGraph();
   const apps: SpawnedApp[] = [];
 

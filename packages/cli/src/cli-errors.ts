@@ -2,6 +2,7 @@
  * Every failure the CLI reports is one of these, and each maps to one exit code:
  * 1 runtime failure, 2 usage or validation error, 3 not found.
  */
+import { DependencyUnavailableError } from '@attribution/runtime';
 import type { CommandSpec } from './command';
 
 export const EXIT = { ok: 0, runtime: 1, usage: 2, notFound: 3 } as const;
@@ -55,6 +56,8 @@ export class RuntimeError extends CliError {
  * end with what happened, so that last line is the one kept.
  */
 export function describeUnexpected(error: unknown): string {
+  // The database client reports an outage as DependencyUnavailableError: what happened is its cause.
+  if (error instanceof DependencyUnavailableError && error.dependency === 'postgres' && error.cause) return describeUnexpected(error.cause);
   const raw = error instanceof Error ? error.message : String(error);
   const lines = raw.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
   const line = (lines[0]?.startsWith('Invalid `') ? lines.at(-1) : lines[0]) ?? 'unknown error';

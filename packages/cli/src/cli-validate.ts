@@ -3,6 +3,7 @@
  * (exit 2) naming the option. Secrets and personal data are never echoed in messages.
  */
 import { toCountryCode } from '@attribution/core';
+import { PLATFORM_IDS } from '@attribution/destinations';
 import { ValidationError } from './cli-errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -85,4 +86,16 @@ export function patternOption(option: string, raw: string, pattern: RegExp, expe
     throw new ValidationError(`option '--${option}': ${secret ? 'the value given' : `'${raw}'`} is not ${expected}`);
   }
   return value;
+}
+
+/**
+ * Rows in the order the destinations registry lists its platforms (the order operators see
+ * everywhere), then anything this version does not know, by name. Stable.
+ */
+export function inRegistryOrder<T>(rows: T[], platformOf: (row: T) => string): T[] {
+  const rank = (row: T) => {
+    const index = (PLATFORM_IDS as readonly string[]).indexOf(platformOf(row));
+    return index === -1 ? PLATFORM_IDS.length : index;
+  };
+  return [...rows].sort((a, b) => rank(a) - rank(b) || platformOf(a).localeCompare(platformOf(b)));
 }

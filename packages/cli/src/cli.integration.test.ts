@@ -2,9 +2,25 @@
  * The built `attribution` binary against a real database (and Kafka for replays), driven as an
  * operator would: arguments, environment, exit codes, stdout/stderr.
  */
-import { decodeEventMessage, hashApiKey, hashUserData, KafkaTransport, topicNames, topicSpecs, type IncomingMessage } from '@attribution/core';
-import { createDbClient, openDestinationCredentials, sealDestinationCredentials, type Prisma, type PrismaClient } from '@attribution/db';
-import { createTestDatabase, insertStoredEvents, seedTenant, TEST_CREDENTIALS_KEY, uniqueTopicPrefix, waitUntil, type TestDatabase } from '@attribution/testing';
+import {
+  createDbClient,
+  hashApiKey,
+  openDestinationCredentials,
+  type Prisma,
+  type Db,
+  sealDestinationCredentials,
+} from '@attribution/db';
+import { hashUserData } from '@attribution/destinations';
+import {
+  createTestDatabase,
+  insertStoredEvents,
+  seedTenant,
+  TEST_CREDENTIALS_KEY,
+  type TestDatabase,
+  uniqueTopicPrefix,
+  waitUntil,
+} from '@attribution/testing';
+import { decodeEventMessage, type IncomingMessage, KafkaTransport, topicNames, topicSpecs } from '@attribution/transport';
 import { parseJson, runCli } from './run-cli';
 
 interface CreatedJson {
@@ -14,7 +30,7 @@ interface CreatedJson {
 
 describe('attribution CLI (built binary)', () => {
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   let env: Record<string, string>;
   const prefix = uniqueTopicPrefix();
   const topics = topicNames(prefix);

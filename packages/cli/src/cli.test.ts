@@ -3,7 +3,7 @@
  * these reach a database (the URL below is never connected to); the integration tests drive
  * the built binary against real services.
  */
-import { hashUserData } from '@attribution/core';
+import { hashUserData } from '@attribution/destinations';
 import { main } from './cli';
 import { countryOption, isoDateOption, originOption } from './cli-validate';
 import { maskSecret } from './destination.command';

@@ -2,7 +2,7 @@
  * `attribution`: the admin CLI. `main` parses the command line, validates the environment once
  * (only for a command that runs, never for `--help`), runs the command and returns its exit code.
  */
-import type { EnvSource } from '@attribution/core';
+import type { EnvSource } from '@attribution/runtime';
 import { parseCliEnv } from './cli-env';
 import { EXIT, UsageError, toCliError, type ExitCode } from './cli-errors';
 import { commandName, formatHelp, parseCommandLine, PROGRAM, usageLine, wantsJson, type CommandSpec } from './command';

@@ -1,16 +1,16 @@
-import { createDbClient, type PrismaClient, type Tenant } from '@attribution/db';
+import { ApiKeyRepository, createDbClient, DeliveryRepository, DestinationRepository, TenantRepository, type Db, type Tenant } from '@attribution/db';
 import type { CliEnv } from './cli-env';
 import { NotFoundError, ValidationError } from './cli-errors';
 import { tenantIdOption } from './cli-validate';
 import type { OptionValues } from './command';
 import type { Output } from './output';
 
-/** Interactive transactions: generous limits, an admin command may wait behind busy apps. */
-export const TX_OPTIONS = { maxWait: 10_000, timeout: 60_000 } as const;
-
-/** What a command's action gets: its parsed options, the environment, a lazy database client. */
+/**
+ * What a command's action gets: its parsed options, the environment, a lazy database client and
+ * the repositories over it (commands never call the Prisma model API themselves).
+ */
 export class CommandContext {
-  private client: PrismaClient | undefined;
+  private client: Db | undefined;
 
   constructor(
     readonly options: OptionValues,
@@ -21,9 +21,25 @@ export class CommandContext {
     readonly readStdin: () => Promise<string>,
   ) {}
 
-  get db(): PrismaClient {
+  get db(): Db {
     this.client ??= createDbClient(this.env.DATABASE_URL, { poolMax: 2, connectionTimeoutMillis: 5_000, applicationName: 'attribution-cli' });
     return this.client;
+  }
+
+  get tenants(): TenantRepository {
+    return new TenantRepository(this.db);
+  }
+
+  get apiKeys(): ApiKeyRepository {
+    return new ApiKeyRepository(this.db);
+  }
+
+  get destinations(): DestinationRepository {
+    return new DestinationRepository(this.db);
+  }
+
+  get deliveries(): DeliveryRepository {
+    return new DeliveryRepository(this.db);
   }
 
   string(name: string): string | undefined {
@@ -50,7 +66,7 @@ export class CommandContext {
   /** The tenant named by `--tenant`; `tenant <id> not found` (exit 3) if there is none. */
   async tenant(option = 'tenant'): Promise<Tenant> {
     const id = tenantIdOption(this.required(option));
-    const tenant = await this.db.tenant.findUnique({ where: { id } });
+    const tenant = await this.tenants.find(id);
     if (!tenant) throw new NotFoundError(`tenant ${id} not found`);
     return tenant;
   }

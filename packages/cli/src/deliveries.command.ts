@@ -1,19 +1,19 @@
-import { createTransport } from '@attribution/core';
-import type { PrismaClient } from '@attribution/db';
-import { kafkaTopics, type CliEnv } from './cli-env';
+import { PLATFORM_IDS, platformDefinition, type Platform } from '@attribution/destinations';
+import { createTransport } from '@attribution/transport';
+import { kafkaTopics } from './cli-env';
 import { RuntimeError, ValidationError, describeUnexpected } from './cli-errors';
 import { isoDateOption } from './cli-validate';
 import type { CommandSpec } from './command';
 import type { CommandContext } from './context';
+import { replayDeliveries } from './replay/replay-deliveries';
 import { TENANT_OPTION } from './tenant.command';
 
 export type ReplayStatus = 'dead' | 'parked';
-export type PlatformName = 'meta' | 'ga4';
 
 export interface ReplayRequest {
   tenantId: string;
   statuses: ReplayStatus[];
-  destination?: PlatformName;
+  destination?: Platform;
   since?: Date;
 }
 
@@ -28,13 +28,12 @@ export function replayCommandLine(request: ReplayRequest): string {
 }
 
 /**
- * Publishes the selected deliveries to the shortest retry tier (the dispatcher's replayDeliveries),
- * through a short-lived Kafka producer. The dispatcher is loaded only here, so other commands
- * start without it.
+ * Publishes the selected deliveries to the shortest retry tier (replayDeliveries), through a
+ * short-lived Kafka producer.
  */
-export async function replayViaKafka(env: CliEnv, db: PrismaClient, request: ReplayRequest): Promise<{ replayed: number; topic: string }> {
+export async function replayViaKafka(ctx: CommandContext, request: ReplayRequest): Promise<{ replayed: number; topic: string }> {
+  const { env } = ctx;
   if (!env.KAFKA_BROKERS) throw new ValidationError('KAFKA_BROKERS is not set: replays are published to the dispatcher\'s retry topic');
-  const { replayDeliveries } = await import('@attribution/dispatcher');
   const topics = kafkaTopics(env);
   const topic = topics.retries[0]!.name;
   const transport = createTransport({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID });
@@ -42,7 +41,7 @@ export async function replayViaKafka(env: CliEnv, db: PrismaClient, request: Rep
   try {
     await producer.connect();
     const { replayed } = await replayDeliveries(
-      { db, producer, topics },
+      { deliveries: ctx.deliveries, producer, topics },
       { tenantId: request.tenantId, statuses: request.statuses, ...(request.destination ? { destination: request.destination } : {}), ...(request.since ? { since: request.since } : {}) },
     );
     return { replayed, topic };
@@ -68,10 +67,10 @@ async function replay(ctx: CommandContext): Promise<void> {
   const request: ReplayRequest = {
     tenantId: tenant.id,
     statuses: status ? [status as ReplayStatus] : ['dead', 'parked'],
-    ...(ctx.string('destination') ? { destination: ctx.string('destination') as PlatformName } : {}),
+    ...(ctx.string('destination') ? { destination: ctx.string('destination') as Platform } : {}),
     ...(since ? { since } : {}),
   };
-  const { replayed, topic } = await replayViaKafka(ctx.env, ctx.db, request);
+  const { replayed, topic } = await replayViaKafka(ctx, request);
   ctx.out.result(
     { tenant_id: tenant.id, statuses: request.statuses, destination: request.destination ?? null, since: request.since ?? null, replayed, topic },
     () =>
@@ -80,6 +79,9 @@ async function replay(ctx: CommandContext): Promise<void> {
         : `Replayed ${replayed} deliver${replayed === 1 ? 'y' : 'ies'} of tenant ${tenant.id} (sent to ${topic}, due now; the dispatcher sends them again)`,
   );
 }
+
+/** Each platform's oldest accepted event, for the help text ("meta 168 h, ga4 72 h"). */
+const MAX_AGES = PLATFORM_IDS.map((id) => `${id} ${platformDefinition(id).limits.maxEventAgeSeconds / 3600} h`).join(', ');
 
 export const deliveriesCommand: CommandSpec = {
   name: 'deliveries',
@@ -90,19 +92,19 @@ export const deliveriesCommand: CommandSpec = {
       summary: 'Send dead and/or parked deliveries again',
       details:
         'Each matching delivery is published to the shortest retry tier, due now and flagged as a\n' +
-        'replay, so the dispatcher sends it although it is settled. Events older than the platform\n' +
-        'accepts (Meta 7 days, GA4 72 hours) die again, with the reason. Needs KAFKA_BROKERS (and the\n' +
-        'KAFKA_TOPIC_PREFIX / KAFKA_RETRY_DELAYS_MS the dispatcher uses).',
+        'replay, so the dispatcher sends it although it is settled (deciding consent again). Events\n' +
+        `older than the platform accepts (${MAX_AGES}) die again, with the reason.\n` +
+        'Needs KAFKA_BROKERS (and the KAFKA_TOPIC_PREFIX / KAFKA_RETRY_DELAYS_MS the dispatcher uses).',
       env: { kafka: true },
       options: [
         TENANT_OPTION,
         { name: 'status', type: 'string', valueName: 'status', choices: ['dead', 'parked'], description: 'which deliveries', defaultText: 'both' },
-        { name: 'destination', type: 'string', valueName: 'platform', choices: ['meta', 'ga4'], description: 'only this destination', defaultText: 'all' },
+        { name: 'destination', type: 'string', valueName: 'platform', choices: PLATFORM_IDS, description: 'only this destination', defaultText: 'all' },
         { name: 'since', type: 'string', valueName: 'iso-date', description: 'only deliveries that reached their status at or after this time' },
       ],
       examples: [
         'attribution deliveries replay --tenant 6f1c…',
-        'attribution deliveries replay --tenant 6f1c… --status dead --destination meta --since 2026-11-20',
+        `attribution deliveries replay --tenant 6f1c… --status dead --destination ${PLATFORM_IDS[0]} --since 2026-11-20`,
       ],
       action: replay,
     },

@@ -1,13 +1,12 @@
-import { openDestinationCredentials, sealDestinationCredentials, type Destination } from '@attribution/db';
+import { inTransaction, DestinationRepository, openDestinationCredentials, sealDestinationCredentials, type Destination } from '@attribution/db';
+import { PLATFORMS, PLATFORM_IDS, platformDefinition, type DestinationOption, type Platform } from '@attribution/destinations';
 import { NotFoundError, RuntimeError, ValidationError } from './cli-errors';
-import { patternOption } from './cli-validate';
+import { inRegistryOrder, patternOption } from './cli-validate';
 import type { CommandSpec, OptionSpec } from './command';
-import { TX_OPTIONS, type CommandContext } from './context';
-import { replayCommandLine, replayViaKafka, type PlatformName, type ReplayRequest } from './deliveries.command';
+import type { CommandContext } from './context';
+import { replayCommandLine, replayViaKafka, type ReplayRequest } from './deliveries.command';
 import { table } from './output';
 import { TENANT_OPTION } from './tenant.command';
-
-const PLATFORMS = ['meta', 'ga4'] as const;
 
 /** A fixed-width mask: never the length, at most the last 4 characters of a long secret. */
 export function maskSecret(value: unknown): string {
@@ -19,47 +18,47 @@ function maskAll(credentials: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(credentials).map(([k, v]) => [k, maskSecret(v)]));
 }
 
-/** `-` as a secret's value reads it from stdin, so it stays out of shell history and `ps`. */
-async function secretValue(ctx: CommandContext, option: string, pattern: RegExp, expected: string): Promise<string> {
-  let raw = ctx.required(option);
-  if (raw === '-') raw = (await ctx.readStdin()).split(/\r?\n/)[0] ?? '';
-  return patternOption(option, raw, pattern, expected, true);
-}
-
 interface PlatformInput {
   settings: Record<string, string>;
   credentials: Record<string, string>;
 }
 
-const PRINTABLE_SECRET = /^[\x21-\x7e]{8,2048}$/;
-
-function requireFor(ctx: CommandContext, platform: PlatformName, required: string[], forbidden: string[]): void {
-  for (const name of forbidden) {
-    if (ctx.options[name] !== undefined) throw new ValidationError(`option '--${name}' does not apply to ${platform}`);
-  }
-  for (const name of required) {
-    if (ctx.options[name] === undefined) throw new ValidationError(`required option '--${name}' not specified for ${platform}`);
+/** Every platform's options, each once: `destination set` takes the union, a platform refuses the others'. */
+const PLATFORM_OPTIONS: Array<{ option: DestinationOption; platforms: Platform[] }> = [];
+for (const platform of PLATFORMS) {
+  for (const option of platform.options) {
+    const known = PLATFORM_OPTIONS.find((o) => o.option.name === option.name);
+    if (known) known.platforms.push(platform.id);
+    else PLATFORM_OPTIONS.push({ option, platforms: [platform.id] });
   }
 }
 
-async function platformInput(ctx: CommandContext, platform: PlatformName): Promise<PlatformInput> {
-  if (platform === 'meta') {
-    requireFor(ctx, platform, ['pixel-id', 'access-token'], ['measurement-id', 'api-secret']);
-    const pixelId = patternOption('pixel-id', ctx.required('pixel-id'), /^\d{1,32}$/, 'a Meta pixel (dataset) id: digits only');
-    const testEventCode = ctx.string('test-event-code');
-    const accessToken = await secretValue(ctx, 'access-token', PRINTABLE_SECRET, 'an access token (8 or more printable characters, no spaces)');
-    return {
-      settings: {
-        pixel_id: pixelId,
-        ...(testEventCode !== undefined ? { test_event_code: patternOption('test-event-code', testEventCode, /^[A-Za-z0-9_-]{1,64}$/, 'a test event code such as TEST12345') } : {}),
-      },
-      credentials: { access_token: accessToken },
-    };
+/** The values the operator gave for `platform`, checked as its folder declares them. */
+async function platformInput(ctx: CommandContext, platform: Platform): Promise<PlatformInput> {
+  const definition = platformDefinition(platform);
+  const own = new Set(definition.options.map((o) => o.name));
+  for (const { option } of PLATFORM_OPTIONS) {
+    if (!own.has(option.name) && ctx.options[option.name] !== undefined) throw new ValidationError(`option '--${option.name}' does not apply to ${platform}`);
   }
-  requireFor(ctx, platform, ['measurement-id', 'api-secret'], ['pixel-id', 'access-token', 'test-event-code']);
-  const measurementId = patternOption('measurement-id', ctx.required('measurement-id'), /^G-[A-Z0-9]{4,20}$/i, 'a GA4 measurement id such as G-ABC123XYZ').toUpperCase();
-  const apiSecret = await secretValue(ctx, 'api-secret', PRINTABLE_SECRET, 'a Measurement Protocol API secret (8 or more printable characters, no spaces)');
-  return { settings: { measurement_id: measurementId }, credentials: { api_secret: apiSecret } };
+  for (const option of definition.options) {
+    if (option.required && ctx.options[option.name] === undefined) throw new ValidationError(`required option '--${option.name}' not specified for ${platform}`);
+  }
+  const input: PlatformInput = { settings: {}, credentials: {} };
+  for (const option of definition.options) {
+    if (ctx.options[option.name] === undefined) continue;
+    const secret = option.in === 'credentials';
+    let raw = ctx.required(option.name);
+    // `-` reads a secret from stdin, so it stays out of shell history and `ps`.
+    if (secret && raw === '-') raw = (await ctx.readStdin()).split(/\r?\n/)[0] ?? '';
+    if (option.uppercase) raw = raw.toUpperCase();
+    input[option.in][option.key] = patternOption(option.name, raw, option.pattern, option.expected, secret);
+  }
+  // The same schemas the dispatcher reads them with: what is stored here is what it can use.
+  for (const [where, schema] of [['settings', definition.settings], ['credentials', definition.credentials]] as const) {
+    const { error } = schema.validate(input[where]);
+    if (error) throw new ValidationError(`${platform} ${where}: ${error.message}`);
+  }
+  return input;
 }
 
 /**
@@ -67,11 +66,9 @@ async function platformInput(ctx: CommandContext, platform: PlatformName): Promi
  * credentials are already stored, the key given must open one of them (this destination's
  * first), unless --force says the key really changed.
  */
-async function checkCredentialsKey(ctx: CommandContext, tenantId: string, platform: PlatformName, key: string): Promise<void> {
-  const same = await ctx.db.destination.findUnique({ where: { tenantId_platform: { tenantId, platform } } });
-  const probe = same?.credentialsEncrypted
-    ? same
-    : await ctx.db.destination.findFirst({ where: { credentialsEncrypted: { not: null } }, orderBy: { updatedAt: 'desc' } });
+async function checkCredentialsKey(ctx: CommandContext, tenantId: string, platform: Platform, key: string): Promise<void> {
+  const same = await ctx.destinations.find(tenantId, platform);
+  const probe = same?.credentialsEncrypted ? same : await ctx.destinations.latestSealed();
   if (!probe?.credentialsEncrypted) return;
   try {
     openDestinationCredentials(probe.tenantId, probe.platform, probe.credentialsEncrypted, key);
@@ -89,30 +86,23 @@ async function checkCredentialsKey(ctx: CommandContext, tenantId: string, platfo
 }
 
 async function set(ctx: CommandContext): Promise<void> {
-  const platform = ctx.args[0] as PlatformName;
+  const platform = ctx.args[0] as Platform;
   const input = await platformInput(ctx, platform);
   const tenant = await ctx.tenant();
   const key = ctx.env.CREDENTIALS_KEY!;
   await checkCredentialsKey(ctx, tenant.id, platform, key);
   const sealed = sealDestinationCredentials(tenant.id, platform, input.credentials, key);
-  const { previous, destination } = await ctx.db.$transaction(async (tx) => {
-    const previous = await tx.destination.findUnique({ where: { tenantId_platform: { tenantId: tenant.id, platform } } });
-    const data = { settings: input.settings, credentialsEncrypted: sealed, status: 'active' as const };
-    const destination = await tx.destination.upsert({
-      where: { tenantId_platform: { tenantId: tenant.id, platform } },
-      create: { tenantId: tenant.id, platform, ...data },
-      update: data,
-    });
-    return { previous, destination };
-  }, TX_OPTIONS);
+  const { previous, destination } = await inTransaction(ctx.db, (tx) =>
+    new DestinationRepository(tx).upsert(tenant.id, platform, { settings: input.settings, credentialsEncrypted: sealed, status: 'active' }),
+  );
 
   // Parked deliveries wait for exactly this: new credentials. Send them again now.
   const request: ReplayRequest = { tenantId: tenant.id, statuses: ['parked'], destination: platform };
-  const parked = await ctx.db.delivery.count({ where: { tenantId: tenant.id, destination: platform, status: 'parked' } });
+  const parked = await ctx.deliveries.count(tenant.id, platform, 'parked');
   let replayed: number | null = null;
   let replayNote = '';
   if (parked > 0 && ctx.env.KAFKA_BROKERS) {
-    const result = await replayViaKafka(ctx.env, ctx.db, request).catch((error: unknown) => {
+    const result = await replayViaKafka(ctx, request).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       throw new RuntimeError(`destination ${platform} of tenant ${tenant.id} was set (status active), but its ${parked} parked deliveries were not replayed: ${message}`, { cause: error });
     });
@@ -156,7 +146,7 @@ interface ShownDestination {
 
 async function show(ctx: CommandContext): Promise<void> {
   const tenant = await ctx.tenant();
-  const rows = await ctx.db.destination.findMany({ where: { tenantId: tenant.id }, orderBy: { platform: 'asc' } });
+  const rows = inRegistryOrder(await ctx.destinations.listForTenant(tenant.id), (d) => d.platform);
   const shown = rows.map((row: Destination): ShownDestination => {
     let credentials: Record<string, string> | null = null;
     let readable = false;
@@ -185,30 +175,38 @@ async function show(ctx: CommandContext): Promise<void> {
 }
 
 async function remove(ctx: CommandContext): Promise<void> {
-  const platform = ctx.args[0] as PlatformName;
+  const platform = ctx.args[0] as Platform;
   const tenant = await ctx.tenant();
-  const { count } = await ctx.db.destination.deleteMany({ where: { tenantId: tenant.id, platform } });
-  if (count === 0) throw new NotFoundError(`destination ${platform} of tenant ${tenant.id} not found`);
+  if (!(await ctx.destinations.remove(tenant.id, platform))) throw new NotFoundError(`destination ${platform} of tenant ${tenant.id} not found`);
   ctx.out.result({ tenant_id: tenant.id, removed: platform }, () =>
     `Destination ${platform} of tenant ${tenant.id} removed: new events are no longer sent there (delivery history is kept)`,
   );
 }
 
-const PLATFORM_ARG = { name: 'platform', description: 'destination platform', choices: PLATFORMS };
+const PLATFORM_ARG = { name: 'platform', description: 'destination platform', choices: PLATFORM_IDS };
 
 const setOptions: OptionSpec[] = [
   TENANT_OPTION,
-  { name: 'pixel-id', type: 'string', valueName: 'id', description: 'meta: pixel (dataset) id' },
-  { name: 'access-token', type: 'string', valueName: 'token', description: 'meta: Conversions API access token (`-` reads it from stdin)' },
-  { name: 'test-event-code', type: 'string', valueName: 'code', description: 'meta: test event code (Events Manager "Test events")' },
-  { name: 'measurement-id', type: 'string', valueName: 'id', description: 'ga4: measurement id, G-XXXX' },
-  { name: 'api-secret', type: 'string', valueName: 'secret', description: 'ga4: Measurement Protocol API secret (`-` reads it from stdin)' },
+  ...PLATFORM_OPTIONS.map(({ option, platforms }) => ({
+    name: option.name,
+    type: 'string' as const,
+    valueName: option.valueName,
+    description: `${platforms.join(', ')}: ${option.description}`,
+  })),
   { name: 'force', type: 'boolean', description: 'store even if CREDENTIALS_KEY cannot open the credentials already stored' },
 ];
 
+/** One example per platform, from its declared options, and one that reads a secret from stdin. */
+const setCommandLine = (p: (typeof PLATFORMS)[number], secretFromStdin = false) =>
+  `attribution destination set --tenant 6f1c… ${p.id} ${p.options
+    .filter((o) => o.required)
+    .map((o) => `--${o.name} ${secretFromStdin && o.in === 'credentials' ? '-' : `<${o.valueName}>`}`)
+    .join(' ')}${secretFromStdin ? ' < secret.txt' : ''}`;
+const setExamples = [...PLATFORMS.map((p) => setCommandLine(p)), setCommandLine(PLATFORMS[0], true)];
+
 export const destinationCommand: CommandSpec = {
   name: 'destination',
-  summary: 'Configure where a tenant\'s conversions are sent (Meta CAPI, GA4)',
+  summary: `Configure where a tenant's conversions are sent (${PLATFORMS.map((p) => p.displayName).join(', ')})`,
   subcommands: [
     {
       name: 'set',
@@ -219,11 +217,7 @@ export const destinationCommand: CommandSpec = {
       args: [PLATFORM_ARG],
       options: setOptions,
       env: { credentialsKey: true },
-      examples: [
-        'attribution destination set --tenant 6f1c… meta --pixel-id 1234567890 --access-token EAAB…',
-        'attribution destination set --tenant 6f1c… meta --pixel-id 1234567890 --access-token - < token.txt',
-        'attribution destination set --tenant 6f1c… ga4 --measurement-id G-ABC123XYZ --api-secret s3cr3t…',
-      ],
+      examples: setExamples,
       action: set,
     },
     {

@@ -1,8 +1,8 @@
-import { hashUserData, type RawUserData } from '@attribution/core';
-import { Prisma } from '@attribution/db';
+import { EventRepository, type PersonMatch } from '@attribution/db';
+import { erasureDocuments, type ErasableIdentifier } from '@attribution/destinations';
 import { ValidationError } from './cli-errors';
 import type { CommandSpec } from './command';
-import { TX_OPTIONS, type CommandContext } from './context';
+import type { CommandContext } from './context';
 import { TENANT_OPTION } from './tenant.command';
 
 type HashedIdentifier = 'email' | 'phone' | 'external-id';
@@ -10,50 +10,34 @@ type Identifier = HashedIdentifier | 'visitor-id';
 
 const IDENTIFIERS: Identifier[] = ['email', 'phone', 'external-id', 'visitor-id'];
 const LABEL: Record<Identifier, string> = { email: 'email address', phone: 'phone number', 'external-id': 'external id', 'visitor-id': 'visitor id' };
+const ERASABLE: Record<HashedIdentifier, ErasableIdentifier> = { email: 'email', phone: 'phone', 'external-id': 'external_id' };
 
 /**
  * The jsonb documents a matching event's user_data contains: the same hashes the ingest-api
- * stored (hashUserData with the tenant's default country), under Meta's keys and, for email and
- * phone, Google's too (so a value a site sent pre-hashed with either normalisation matches).
+ * stored (with the tenant's default country), under every identifier profile of the registry
+ * that can be searched by this identifier (so a value a site sent pre-hashed with either
+ * normalisation matches).
  */
 export function erasePatterns(identifier: HashedIdentifier, raw: string, defaultCountry: string | null): object[] {
-  const input: RawUserData =
-    identifier === 'email' ? { email: raw } : identifier === 'phone' ? { phone: raw } : { external_id: raw };
-  const { meta, google } = hashUserData(input, { defaultCountry });
-  const patterns: object[] = [];
-  const add = (section: 'meta' | 'google', key: string, hashes: string[] | undefined) =>
-    hashes?.forEach((hash) => patterns.push({ [section]: { [key]: [hash] } }));
-  if (identifier === 'email') {
-    add('meta', 'em', meta.em);
-    add('google', 'sha256_email_address', google.sha256_email_address);
-  } else if (identifier === 'phone') {
-    add('meta', 'ph', meta.ph);
-    add('google', 'sha256_phone_number', google.sha256_phone_number);
-  } else {
-    add('meta', 'external_id', meta.external_id);
-  }
-  return patterns;
+  return erasureDocuments(ERASABLE[identifier], raw, { defaultCountry });
 }
 
 /**
- * The WHERE clause for one person's events of one tenant. A visitor id (the pixel's first-party
- * `_att_vid` cookie, stored as given in `context`) is compared as is; the others as stored hashes.
+ * Whose events of one tenant to erase. A visitor id (the pixel's first-party `_att_vid` cookie,
+ * stored as given in `context`) is compared as is; the others as stored hashes.
  */
-function personMatch(identifier: Identifier, raw: string, tenant: { id: string; defaultCountry: string | null }): Prisma.Sql {
+function personMatch(identifier: Identifier, raw: string, tenant: { defaultCountry: string | null }): PersonMatch {
   if (identifier === 'visitor-id') {
     const visitorId = raw.trim();
     if (visitorId === '') throw new ValidationError('the visitor id given is empty, so no stored event can match it; nothing was deleted');
-    return Prisma.sql`tenant_id = ${tenant.id}::uuid AND context @> ${JSON.stringify({ visitor_id: visitorId })}::jsonb`;
+    return { visitorId };
   }
-  const patterns = erasePatterns(identifier, raw, tenant.defaultCountry);
-  if (patterns.length === 0) {
+  const userData = erasePatterns(identifier, raw, tenant.defaultCountry);
+  if (userData.length === 0) {
     const hint = identifier === 'phone' && !tenant.defaultCountry ? ' (give it with its country code, e.g. +1…: the tenant has no default country)' : '';
     throw new ValidationError(`the ${LABEL[identifier]} given is not valid, so no stored event can match it${hint}; nothing was deleted`);
   }
-  return Prisma.sql`tenant_id = ${tenant.id}::uuid AND (${Prisma.join(
-    patterns.map((p) => Prisma.sql`user_data @> ${JSON.stringify(p)}::jsonb`),
-    ' OR ',
-  )})`;
+  return { userData };
 }
 
 async function erase(ctx: CommandContext): Promise<void> {
@@ -61,16 +45,9 @@ async function erase(ctx: CommandContext): Promise<void> {
   if (given.length !== 1) throw new ValidationError('give exactly one of --email, --phone, --external-id or --visitor-id');
   const identifier = given[0]!;
   const tenant = await ctx.tenant();
-  const matches = personMatch(identifier, ctx.string(identifier)!, tenant);
+  const match = personMatch(identifier, ctx.string(identifier)!, tenant);
   const dryRun = !ctx.flag('yes');
-  const { events, deliveries } = await ctx.db.$transaction(async (tx) => {
-    const [counts] = await tx.$queryRaw<Array<{ events: bigint; deliveries: bigint }>>`
-      SELECT (SELECT count(*) FROM events WHERE ${matches}) AS events,
-             (SELECT count(*) FROM deliveries WHERE event_pk IN (SELECT id FROM events WHERE ${matches})) AS deliveries`;
-    // Deliveries go with their events (ON DELETE CASCADE).
-    const events = dryRun ? Number(counts!.events) : await tx.$executeRaw`DELETE FROM events WHERE ${matches}`;
-    return { events, deliveries: Number(counts!.deliveries) };
-  }, TX_OPTIONS);
+  const { events, deliveries } = await new EventRepository(ctx.db).erasePerson(tenant.id, match, { dryRun });
   const what = `event${events === 1 ? '' : 's'} (and ${deliveries} deliver${deliveries === 1 ? 'y' : 'ies'}) of tenant ${tenant.id} matching the given ${LABEL[identifier]}`;
   ctx.out.result({ tenant_id: tenant.id, identifier, dry_run: dryRun, events, deliveries, deleted: !dryRun }, () =>
     dryRun

@@ -3,16 +3,16 @@
  * built CLI rotating the keys, and both replicas refusing the old keys within a second (change
  * triggers + LISTEN) while accepting the new ones.
  */
-import { KafkaTransport, topicNames, topicSpecs } from '@attribution/core';
-import { createDbClient, type PrismaClient } from '@attribution/db';
-import { createTestDatabase, spawnApp, uniqueTopicPrefix, waitUntil, type SpawnedApp, type TestDatabase } from '@attribution/testing';
+import { createDbClient, type Db } from '@attribution/db';
+import { createTestDatabase, spawnApp, type SpawnedApp, type TestDatabase, uniqueTopicPrefix, waitUntil } from '@attribution/testing';
+import { KafkaTransport, topicNames, topicSpecs } from '@attribution/transport';
 import { parseJson, runCli } from './run-cli';
 
 const ORIGIN = 'https://shop.example';
 
 describe('attribution keys rotate across ingest-api replicas', () => {
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   const replicas: SpawnedApp[] = [];
   const urls: string[] = [];
   const prefix = uniqueTopicPrefix();

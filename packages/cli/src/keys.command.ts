@@ -1,6 +1,6 @@
-import { generateApiKey, type ApiKeyKind } from '@attribution/core';
+import { ApiKeyRepository, generateApiKey, inTransaction, TenantRepository, type ApiKeyKind } from '@attribution/db';
 import type { CommandSpec } from './command';
-import { TX_OPTIONS, type CommandContext } from './context';
+import type { CommandContext } from './context';
 import { fields, table } from './output';
 import { TENANT_OPTION } from './tenant.command';
 
@@ -11,17 +11,11 @@ async function rotate(ctx: CommandContext): Promise<void> {
   const fresh = kinds.map((kind) => generateApiKey(kind));
   // One transaction: the new keys exist before the old ones stop working, and a failure
   // leaves the old keys untouched. The api_keys trigger announces the revocation at commit.
-  const { created, revoked } = await ctx.db.$transaction(async (tx) => {
+  const { created, revoked } = await inTransaction(ctx.db, async (tx) => {
     // Two rotations of one tenant at once would each keep their own new key: take turns.
-    await tx.$executeRaw`SELECT 1 FROM tenants WHERE id = ${tenant.id}::uuid FOR UPDATE`;
-    const now = new Date();
-    const old = await tx.apiKey.findMany({ where: { tenantId: tenant.id, kind: { in: kinds }, revokedAt: null } });
-    const created = await tx.apiKey.createManyAndReturn({
-      data: fresh.map((k) => ({ tenantId: tenant.id, kind: k.kind, keyHash: k.hash, displayPrefix: k.displayPrefix })),
-    });
-    await tx.apiKey.updateMany({ where: { id: { in: old.map((k) => k.id) } }, data: { revokedAt: now } });
-    return { created, revoked: old.map((k) => ({ ...k, revokedAt: now })) };
-  }, TX_OPTIONS);
+    await new TenantRepository(tx).lock(tenant.id);
+    return new ApiKeyRepository(tx).rotate(tenant.id, fresh);
+  });
   const keyOf = (kind: ApiKeyKind) => fresh.find((k) => k.kind === kind)?.key;
   ctx.out.result(
     {

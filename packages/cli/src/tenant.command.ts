@@ -1,6 +1,6 @@
-import { createTenantWithKeys, type ApiKey, type Tenant } from '@attribution/db';
+import type { ApiKey, Tenant } from '@attribution/db';
 import type { CommandSpec } from './command';
-import { countryOption, originsOption, retentionOption, RETENTION_DAYS, tenantNameOption } from './cli-validate';
+import { countryOption, inRegistryOrder, originsOption, retentionOption, RETENTION_DAYS, tenantNameOption } from './cli-validate';
 import { ValidationError } from './cli-errors';
 import type { CommandContext } from './context';
 import { fields, table } from './output';
@@ -52,7 +52,7 @@ async function create(ctx: CommandContext): Promise<void> {
     ...(country !== undefined ? { defaultCountry: countryOption(country) } : {}),
     ...(ctx.string('consent-policy') ? { consentPolicy: ctx.string('consent-policy') as 'block' | 'allow' } : {}),
   };
-  const { tenant, publicKey, secretKey } = await createTenantWithKeys(ctx.db, input);
+  const { tenant, publicKey, secretKey } = await ctx.tenants.create(input);
   ctx.out.result({ tenant: tenantJson(tenant), keys: { public: publicKey, secret: secretKey } }, () =>
     [
       `Created tenant ${tenant.id}`,
@@ -67,7 +67,7 @@ async function create(ctx: CommandContext): Promise<void> {
 }
 
 async function list(ctx: CommandContext): Promise<void> {
-  const tenants = await ctx.db.tenant.findMany({ orderBy: { createdAt: 'asc' } });
+  const tenants = await ctx.tenants.list();
   ctx.out.result({ tenants: tenants.map(tenantJson) }, () =>
     table(tenants, [
       { header: 'id', value: (t) => t.id },
@@ -84,11 +84,13 @@ async function list(ctx: CommandContext): Promise<void> {
 
 async function show(ctx: CommandContext): Promise<void> {
   const tenant = await ctx.tenant();
-  const [keys, destinations, deliveries] = await Promise.all([
-    ctx.db.apiKey.findMany({ where: { tenantId: tenant.id }, orderBy: [{ createdAt: 'asc' }, { kind: 'asc' }] }),
-    ctx.db.destination.findMany({ where: { tenantId: tenant.id }, orderBy: { platform: 'asc' } }),
-    ctx.db.delivery.groupBy({ by: ['destination', 'status'], where: { tenantId: tenant.id }, _count: { _all: true }, orderBy: [{ destination: 'asc' }, { status: 'asc' }] }),
+  const [keys, stored, counts] = await Promise.all([
+    ctx.apiKeys.listForTenant(tenant.id),
+    ctx.destinations.listForTenant(tenant.id),
+    ctx.deliveries.countsByStatus(tenant.id),
   ]);
+  const destinations = inRegistryOrder(stored, (d) => d.platform);
+  const deliveryRows = inRegistryOrder(counts, (d) => d.destination);
   const destinationRows = destinations.map((d) => ({
     platform: d.platform,
     status: d.status,
@@ -96,7 +98,6 @@ async function show(ctx: CommandContext): Promise<void> {
     credentials_set: d.credentialsEncrypted !== null,
     updated_at: d.updatedAt,
   }));
-  const deliveryRows = deliveries.map((d) => ({ destination: d.destination, status: d.status, count: d._count._all }));
   ctx.out.result(
     { tenant: tenantJson(tenant), api_keys: keys.map(keyJson), destinations: destinationRows, deliveries: deliveryRows },
     () =>
@@ -135,7 +136,7 @@ async function show(ctx: CommandContext): Promise<void> {
 async function setRetention(ctx: CommandContext): Promise<void> {
   const days = retentionOption('days', ctx.required('days'));
   const before = await ctx.tenant();
-  const tenant = await ctx.db.tenant.update({ where: { id: before.id }, data: { retentionDays: days } });
+  const tenant = await ctx.tenants.update(before.id, { retentionDays: days });
   ctx.out.result({ tenant: tenantJson(tenant), previous_retention_days: before.retentionDays }, () =>
     `Tenant ${tenant.id}: retention ${before.retentionDays} → ${tenant.retentionDays} days (the pruner applies it on its next run)`,
   );
@@ -147,7 +148,7 @@ async function setOrigins(ctx: CommandContext): Promise<void> {
   if (none === raw.length > 0) throw new ValidationError(`give either --origin (one or more) or --none`);
   const origins = originsOption(raw);
   const before = await ctx.tenant();
-  const tenant = await ctx.db.tenant.update({ where: { id: before.id }, data: { allowedOrigins: origins } });
+  const tenant = await ctx.tenants.update(before.id, { allowedOrigins: origins });
   ctx.out.result({ tenant: tenantJson(tenant), previous_allowed_origins: before.allowedOrigins }, () =>
     `Tenant ${tenant.id}: allowed origins ${originsText(tenant.allowedOrigins)}`,
   );
@@ -156,7 +157,7 @@ async function setOrigins(ctx: CommandContext): Promise<void> {
 function setStatus(status: 'active' | 'disabled') {
   return async (ctx: CommandContext): Promise<void> => {
     const before = await ctx.tenant();
-    const tenant = before.status === status ? before : await ctx.db.tenant.update({ where: { id: before.id }, data: { status } });
+    const tenant = before.status === status ? before : await ctx.tenants.update(before.id, { status });
     const changed = before.status !== status;
     ctx.out.result({ tenant: tenantJson(tenant), changed }, () =>
       status === 'disabled'

@@ -1,11 +1,40 @@
-export * from './client';
-export * from './credentials';
-export * from './embedded-postgres';
-export { findFreePort, findFreePorts } from './free-port';
-export * from './migrate';
-// Written by other workstreams on top of the above, exported for the apps that use them.
-export * from './db-errors';
-export * from './destination-credentials';
-export * from './stored-event.mapper';
-export * from './tenant-admin';
-export * from './change-listener';
+export {
+  Prisma,
+  createDbClient,
+  openDatabase,
+  inTransaction,
+  pingDatabase,
+  type ApiKey,
+  type Db,
+  type DbClientOptions,
+  type DbClientOrTx,
+  type DbTransaction,
+  type Delivery,
+  type Destination,
+  type Event,
+  type Tenant,
+} from './client/db-client';
+export { isConnectionError, isUniqueViolation, isUnstorableValueError, postgresErrorCode, toDbError } from './client/db-errors';
+export { PgPool, type PgPoolOptions } from './client/pg-pool';
+export { TenantRepository, type CreatedTenant, type NewTenant, type TenantChanges } from './tenants/tenant.repository';
+export { ApiKeyRepository, type ApiKeyRecord } from './tenants/api-key.repository';
+export { API_KEY_DISPLAY_PREFIX_LENGTH, generateApiKey, hashApiKey, hashesEqual, parseApiKey, type ApiKeyKind, type GeneratedApiKey } from './tenants/api-key';
+export { DestinationRepository, type DestinationWrite, type StoredRouting } from './destinations/destination.repository';
+export {
+  DeliveryRepository,
+  SETTLED_STATUSES,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  type ReplayableDelivery,
+  type ReplayableQuery,
+} from './deliveries/delivery.repository';
+export { EventRepository, type PersonMatch, type PublishableEvent } from './events/event.repository';
+export { EVENT_DATABASE_COLUMNS, EVENT_INSERT_COLUMNS, type NewEventRow } from './events/event-columns';
+export { INSERT_EVENTS_SQL, PgEventWriter, PrismaEventWriter, eventKey, toInsertParameter, type EventWriter, type KeyedEventWriter, type PgEventWriterOptions } from './events/event-writer';
+export { toStoredEvent } from './events/stored-event.mapper';
+export { tryAdvisoryLock, type AdvisoryLock } from './locks/advisory-lock';
+export * from './credentials/credentials';
+export * from './credentials/destination-credentials';
+export * from './migrations/migrate';
+export * from './migrations/migration-authoring';
+export * from './notifications/change-listener';

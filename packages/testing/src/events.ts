@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StoredEvent } from '@attribution/core';
-import { toStoredEvent, type Prisma, type PrismaClient } from '@attribution/db';
+import { type Db, type Prisma, toStoredEvent } from '@attribution/db';
 
 const HASH = (c: string) => c.repeat(64);
 
@@ -9,7 +9,7 @@ const HASH = (c: string) => c.repeat(64);
  * shape, for dispatcher tests that publish straight to Kafka.
  */
 export async function insertStoredEvents(
-  db: PrismaClient,
+  db: Db,
   tenantId: string,
   count: number,
   overrides: Partial<Prisma.EventUncheckedCreateInput> = {},

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createTenantWithKeys, sealDestinationCredentials, type NewTenant, type PrismaClient } from '@attribution/db';
+import { TenantRepository, sealDestinationCredentials, type Db, type NewTenant } from '@attribution/db';
 
 /** A credentials key for one test run; destinations sealed with it open only with it. */
 export const TEST_CREDENTIALS_KEY = randomBytes(32).toString('base64');
@@ -12,11 +12,11 @@ export interface MetaDestinationFixture {
 
 /** A tenant with keys and, optionally, an active Meta destination. */
 export async function seedTenant(
-  db: PrismaClient,
+  db: Db,
   input: Partial<NewTenant> & { meta?: MetaDestinationFixture; credentialsKey?: string } = {},
 ) {
   const { meta, credentialsKey = TEST_CREDENTIALS_KEY, ...tenantInput } = input;
-  const created = await createTenantWithKeys(db, { name: `tenant-${randomBytes(3).toString('hex')}`, consentPolicy: 'allow', ...tenantInput });
+  const created = await new TenantRepository(db).create({ name: `tenant-${randomBytes(3).toString('hex')}`, consentPolicy: 'allow', ...tenantInput });
   if (meta) {
     await db.destination.create({
       data: {

@@ -9,3 +9,4 @@ export * from './events';
 export * from './infra/go-tools';
 export * from './browser/chromium';
 export * from './tcf-strings';
+export { findFreePort, findFreePorts } from '@attribution/local-postgres';

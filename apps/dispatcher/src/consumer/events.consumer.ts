@@ -1,41 +1,30 @@
-import { SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
-import {
-  decodeEventMessage,
-  extractTraceContext,
-  isRetryable,
-  tracer,
-  type Batch,
-  type BatchControls,
-  type IncomingMessage,
-  type Logger,
-  type Producer,
-  type StoredEvent,
-} from '@attribution/core';
-import type { DispatchService } from '../delivery/dispatch.service';
+import type { Context, Span } from '@opentelemetry/api';
+import type { Logger, StoredEvent } from '@attribution/core';
+import { deadLetterMessage, decodeEventMessage, type Batch, type BatchControls } from '@attribution/transport';
+import type { DeliveryPipeline } from '../delivery/delivery-pipeline';
+import { consumeSpan, pauseOnDependencyFailure, sendDeadLetters, type DeadLetterSink } from './consumer-support';
 
-export interface ConsumerDeps {
-  dispatch: DispatchService;
-  deadLetter: { producer: Producer; topic: string };
+export interface EventsConsumerDeps {
+  pipeline: Pick<DeliveryPipeline, 'dispatchNew'>;
+  deadLetter: DeadLetterSink;
   logger: Logger;
 }
 
-/** How long a partition waits when PostgreSQL or Kafka is unreachable; then the batch comes again. */
-export const DEPENDENCY_PAUSE_MS = 5_000;
-
 /**
- * The main consumer: each accepted event, first attempt, every destination of its tenant.
- * Unreadable messages go to the dead-letter topic. The batch's offsets are resolved only after
- * every outcome is recorded; when a dependency is down nothing is resolved and the partition
- * pauses, so the same messages come back.
+ * The main consumer: each accepted event, first attempt, every destination of its tenant. Every
+ * message gets one outcome: its deliveries are recorded, or, unreadable, it goes to the
+ * dead-letter topic as it came. The batch's offsets are resolved only after that; when a
+ * dependency is down nothing is resolved and the partition pauses, so the same messages come back.
  */
 export class EventsConsumer {
-  constructor(private readonly deps: ConsumerDeps) {}
+  constructor(private readonly deps: EventsConsumerDeps) {}
 
   readonly handleBatch = async (batch: Batch, controls: BatchControls): Promise<void> => {
     const spans: Span[] = [];
     try {
       const events: StoredEvent[] = [];
       const traces = new Map<string, Context>();
+      const letters = [];
       for (const message of batch.messages) {
         try {
           const event = decodeEventMessage(message);
@@ -44,17 +33,12 @@ export class EventsConsumer {
           traces.set(event.id, context);
           spans.push(span);
         } catch (error) {
-          await this.deps.deadLetter.producer.send(this.deps.deadLetter.topic, [
-            {
-              key: message.key ?? '',
-              value: message.value,
-              headers: { ...message.headers, 'dlq-reason': (error as Error).message, 'dlq-step': 'decode', 'dlq-timestamp': new Date().toISOString() },
-            },
-          ]);
-          this.deps.logger.error('dead_lettered', { step: 'decode', reason: (error as Error).message, offset: message.offset });
+          const reason = (error as Error).message;
+          letters.push({ message: deadLetterMessage(message, { step: 'decode', reason }), offset: message.offset, step: 'decode', reason });
         }
       }
-      await this.deps.dispatch.dispatchNew(events, traces);
+      await sendDeadLetters(this.deps.deadLetter, letters, this.deps.logger);
+      await this.deps.pipeline.dispatchNew(events, traces);
     } catch (error) {
       return pauseOnDependencyFailure(error, controls, this.deps.logger);
     } finally {
@@ -64,30 +48,4 @@ export class EventsConsumer {
     if (last) controls.resolveOffset(last.offset);
     await controls.heartbeat();
   };
-}
-
-/** The consume span of one event, child of the context its producer put in the headers. */
-export function consumeSpan(message: IncomingMessage, event: StoredEvent): { context: Context; span: Span } {
-  const parent = extractTraceContext(message.headers);
-  const span = tracer().startSpan(
-    `${message.topic} process`,
-    {
-      kind: SpanKind.CONSUMER,
-      attributes: {
-        'messaging.system': 'kafka',
-        'messaging.destination.name': message.topic,
-        'messaging.kafka.offset': message.offset,
-        'messaging.destination.partition.id': String(message.partition),
-        'event.id': event.eventId,
-      },
-    },
-    parent,
-  );
-  return { context: trace.setSpan(parent, span), span };
-}
-
-export function pauseOnDependencyFailure(error: unknown, controls: BatchControls, logger: Logger): void {
-  if (!isRetryable(error)) throw error;
-  logger.warn('dispatch_paused', { error, pause_ms: DEPENDENCY_PAUSE_MS });
-  controls.pauseFor(DEPENDENCY_PAUSE_MS);
 }

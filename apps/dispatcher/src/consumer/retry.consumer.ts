@@ -1,58 +1,62 @@
-import { decodeEventMessage, type Batch, type BatchControls, type Logger, type Producer } from '@attribution/core';
-import type { DeliveryJob, DispatchService } from '../delivery/dispatch.service';
-import { deadLetterMessage, readRetryHeaders } from '../delivery/delivery-messages';
-import type { Platform } from '../destinations/destination';
-import { consumeSpan, pauseOnDependencyFailure } from './events.consumer';
+import type { Span } from '@opentelemetry/api';
+import type { Logger } from '@attribution/core';
+import { isPlatform, type Platform } from '@attribution/destinations';
+import { deadLetterMessage, decodeEventMessage, readRetryHeaders, type Batch, type BatchControls, type IncomingMessage, type OutgoingMessage } from '@attribution/transport';
+import type { DeliveryJob } from '../delivery/delivery-job';
+import type { DeliveryPipeline } from '../delivery/delivery-pipeline';
+import { consumeSpan, pauseOnDependencyFailure, sendDeadLetters, type DeadLetterSink } from './consumer-support';
 
 export interface RetryConsumerDeps {
-  dispatch: DispatchService;
-  deadLetter: { producer: Producer; topic: string };
+  pipeline: Pick<DeliveryPipeline, 'dispatchRetries'>;
+  deadLetter: DeadLetterSink;
   logger: Logger;
   now?: () => number;
 }
+
+type Letter = { message: OutgoingMessage; offset: string; step: string; reason: string };
 
 /**
  * Consumes the retry tier topics. Within a tier every message waits the same delay, so the
  * messages of a partition are due in order: the consumer takes the due prefix of each batch and,
  * at the first message not yet due, pauses the partition until it is. Nothing sleeps.
+ *
+ * Every message of the prefix gets one outcome: its delivery is recorded, or, unreadable (no
+ * event, no retry headers, a platform this version does not know), it goes to the dead-letter
+ * topic with its raw bytes. Offsets are resolved only after both.
  */
 export class RetryConsumer {
   constructor(private readonly deps: RetryConsumerDeps) {}
 
   readonly handleBatch = async (batch: Batch, controls: BatchControls): Promise<void> => {
     const now = (this.deps.now ?? Date.now)();
-    const due: Array<{ job: DeliveryJob; platform: Platform }> = [];
+    const due = new Map<string, { tenantId: string; platform: Platform; jobs: DeliveryJob[] }>();
+    const letters: Letter[] = [];
     let lastDueOffset: string | undefined;
     let waitMs = 0;
-    const spans: Array<{ end(): void }> = [];
+    const spans: Span[] = [];
     for (const message of batch.messages) {
-      const retry = readRetryHeaders(message.headers);
-      let event;
-      try {
-        event = decodeEventMessage(message);
-      } catch {
-        event = undefined;
-      }
-      if (!retry || !event) {
-        // Unreadable: it can never be retried; park it in the dead-letter topic and move on.
-        if (event) await this.deps.deadLetter.producer.send(this.deps.deadLetter.topic, [deadLetterMessage(event, { destination: null, step: 'retry', reason: 'retry headers missing', attempts: 0 })]);
-        this.deps.logger.error('dead_lettered', { step: 'retry', reason: 'unreadable retry message', offset: message.offset });
+      const read = readRetry(message);
+      if ('reason' in read) {
+        letters.push({ message: deadLetterMessage(message, { step: 'retry', reason: read.reason }), offset: message.offset, step: 'retry', reason: read.reason });
         lastDueOffset = message.offset;
         continue;
       }
-      if (retry.dueAt > now) {
-        waitMs = retry.dueAt - now;
+      if (read.dueAt > now) {
+        waitMs = read.dueAt - now;
         break;
       }
-      const { context, span } = consumeSpan(message, event);
+      const { context, span } = consumeSpan(message, read.job.event);
       spans.push(span);
-      due.push({ job: { event, failedAttempts: retry.attempt, replay: retry.replay ?? false, trace: context }, platform: retry.destination });
+      const key = `${read.job.event.tenantId}|${read.platform}`;
+      const group = due.get(key) ?? { tenantId: read.job.event.tenantId, platform: read.platform, jobs: [] };
+      group.jobs.push({ ...read.job, trace: context });
+      due.set(key, group);
       lastDueOffset = message.offset;
     }
     try {
-      for (const [key, group] of groupByTenantAndPlatform(due)) {
-        const [tenantId, platform] = key.split('|') as [string, Platform];
-        await this.deps.dispatch.dispatchRetries(tenantId, platform, group.map((g) => g.job));
+      await sendDeadLetters(this.deps.deadLetter, letters, this.deps.logger);
+      for (const { tenantId, platform, jobs } of due.values()) {
+        await this.deps.pipeline.dispatchRetries(tenantId, platform, jobs);
         await controls.heartbeat();
       }
     } catch (error) {
@@ -65,11 +69,17 @@ export class RetryConsumer {
   };
 }
 
-function groupByTenantAndPlatform(items: Array<{ job: DeliveryJob; platform: Platform }>) {
-  const groups = new Map<string, Array<{ job: DeliveryJob; platform: Platform }>>();
-  for (const item of items) {
-    const key = `${item.job.event.tenantId}|${item.platform}`;
-    groups.set(key, [...(groups.get(key) ?? []), item]);
+/** A retry message as a job, or why it can never be retried. */
+function readRetry(message: IncomingMessage): { job: DeliveryJob; platform: Platform; dueAt: number } | { reason: string } {
+  let event;
+  try {
+    event = decodeEventMessage(message);
+  } catch (error) {
+    return { reason: (error as Error).message };
   }
-  return groups;
+  const retry = readRetryHeaders(message.headers);
+  if (!retry) return { reason: 'retry headers missing or malformed' };
+  if (!isPlatform(retry.destination)) return { reason: `unknown destination ${retry.destination.slice(0, 64)}` };
+  const job: DeliveryJob = { event, failedAttempts: retry.attempt, replay: retry.replay ?? false, ...(retry.consent ? { consent: retry.consent } : {}) };
+  return { job, platform: retry.destination, dueAt: retry.dueAt };
 }

@@ -1,4 +1,4 @@
-import { topicNames } from '@attribution/core';
+import { topicNames } from '@attribution/transport';
 import { decideRetry } from './retry-policy';
 
 const tiers = topicNames('p.').retries;

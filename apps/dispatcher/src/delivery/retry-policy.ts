@@ -1,4 +1,4 @@
-import type { RetryTopic } from '@attribution/core';
+import type { RetryTopic } from '@attribution/transport';
 
 export type RetryDecision =
   | { kind: 'retry'; topic: string; dueAt: number }

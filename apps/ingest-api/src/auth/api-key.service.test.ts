@@ -1,5 +1,5 @@
-import { generateApiKey } from '@attribution/core';
-import { AuthenticationError } from '../events/ingest-errors';
+import { generateApiKey } from '@attribution/db';
+import { AuthenticationError } from './auth-errors';
 import { ApiKeyService, type ApiKeyRecord, type ApiKeyStore } from './api-key.service';
 
 function storeWith(records: ApiKeyRecord[]) {

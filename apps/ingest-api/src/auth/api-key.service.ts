@@ -1,5 +1,5 @@
-import { API_KEY_DISPLAY_PREFIX_LENGTH, hashApiKey, hashesEqual, parseApiKey, type ApiKeyKind } from '@attribution/core';
-import { AuthenticationError } from '../events/ingest-errors';
+import { API_KEY_DISPLAY_PREFIX_LENGTH, hashApiKey, hashesEqual, parseApiKey, type ApiKeyKind, type ApiKeyRecord, type ApiKeyRepository } from '@attribution/db';
+import { AuthenticationError } from './auth-errors';
 
 export interface AuthenticatedTenant {
   tenantId: string;
@@ -8,16 +8,9 @@ export interface AuthenticatedTenant {
   defaultCountry: string | null;
 }
 
-export interface ApiKeyRecord {
-  keyHash: string;
-  kind: ApiKeyKind;
-  revoked: boolean;
-  tenant: { id: string; active: boolean; allowedOrigins: string[]; defaultCountry: string | null };
-}
-
-export interface ApiKeyStore {
-  findByHash(hash: string): Promise<ApiKeyRecord | null>;
-}
+/** Where keys are looked up (ApiKeyRepository in production). */
+export type ApiKeyStore = Pick<ApiKeyRepository, 'findByHash'>;
+export type { ApiKeyRecord };
 
 interface CacheEntry {
   record: ApiKeyRecord | null;

@@ -1,9 +1,11 @@
 import { PassThrough } from 'node:stream';
-import { InProcessTransport, Lifecycle, createLogger, topicNames, topicSpecs } from '@attribution/core';
-import { createDbClient, type PrismaClient } from '@attribution/db';
-import { createTestDatabase, seedTenant, waitUntil, type TestDatabase } from '@attribution/testing';
+import { createLogger } from '@attribution/core';
+import { createDbClient, type Db } from '@attribution/db';
+import { Lifecycle } from '@attribution/runtime';
+import { createTestDatabase, seedTenant, type TestDatabase, waitUntil } from '@attribution/testing';
+import { InProcessTransport, topicNames, topicSpecs } from '@attribution/transport';
 import { loadIngestConfig } from '../env';
-import { startIngestApi, type RunningIngestApi } from '../ingest-api.service';
+import { startIngestApi, type RunningIngestApi } from '../composition-root';
 
 /**
  * Two ingest-api replicas, each with a warm key cache: a key revoked in PostgreSQL must stop
@@ -11,7 +13,7 @@ import { startIngestApi, type RunningIngestApi } from '../ingest-api.service';
  */
 describe('API key revocation across replicas', () => {
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   const replicas: Array<{ api: RunningIngestApi; lifecycle: Lifecycle }> = [];
 
   beforeAll(async () => {

@@ -1,9 +1,7 @@
-import { DependencyUnavailableError } from '@attribution/core';
-import { createDbClient, type PrismaClient } from '@attribution/db';
+import { createDbClient, eventKey, PgEventWriter, PrismaEventWriter, type Db, type KeyedEventWriter, type NewEventRow } from '@attribution/db';
+import { DependencyUnavailableError } from '@attribution/runtime';
 import { createTestDatabase, seedTenant, type TestDatabase } from '@attribution/testing';
 import { BatchingEventWriter } from './batching-event-writer';
-import { PgEventWriter, PrismaEventWriter, eventKey, type KeyedEventWriter } from './event.repository';
-import type { NewEventRow } from './to-event-row';
 
 function row(tenantId: string, eventId: string, overrides: Partial<NewEventRow> = {}): NewEventRow {
   return {
@@ -27,7 +25,7 @@ function row(tenantId: string, eventId: string, overrides: Partial<NewEventRow> 
 
 describe('batched event inserts (real PostgreSQL)', () => {
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   let tenants: string[];
   let pg: PgEventWriter;
 

@@ -1,9 +1,8 @@
 import { ROOT_CONTEXT, context, trace, type SpanContext } from '@opentelemetry/api';
 import fc from 'fast-check';
-import { DependencyUnavailableError } from '@attribution/core';
+import { eventKey, type KeyedEventWriter, type NewEventRow } from '@attribution/db';
+import { DependencyUnavailableError } from '@attribution/runtime';
 import { BatchingEventWriter, type BatchingEventWriterConfig } from './batching-event-writer';
-import { eventKey, type KeyedEventWriter } from './event.repository';
-import type { NewEventRow } from './to-event-row';
 
 const TENANT_A = '00000000-0000-4000-8000-00000000000a';
 const TENANT_B = '00000000-0000-4000-8000-00000000000b';

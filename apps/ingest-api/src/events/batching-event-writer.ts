@@ -1,7 +1,6 @@
 import { ROOT_CONTEXT, context } from '@opentelemetry/api';
-import { DependencyUnavailableError, isRetryable } from '@attribution/core';
-import { eventKey, type EventWriter, type KeyedEventWriter } from './event.repository';
-import type { NewEventRow } from './to-event-row';
+import { eventKey, type EventWriter, type KeyedEventWriter, type NewEventRow } from '@attribution/db';
+import { DependencyUnavailableError, isRetryable } from '@attribution/runtime';
 
 export interface BatchingEventWriterConfig {
   /** Longest a row waits for company before its batch is written (0: write as soon as a flush slot is free). */

@@ -1,6 +1,7 @@
-import { currentTraceparent, withSpan, type Logger, type TrackedEvent } from '@attribution/core';
+import type { Logger, TrackedEvent } from '@attribution/core';
+import type { EventWriter } from '@attribution/db';
+import { currentTraceparent, withSpan } from '@attribution/runtime';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
-import type { EventWriter } from './event.repository';
 import { toEventRow, type RequestFacts } from './to-event-row';
 
 export interface AcceptResult {

@@ -1,4 +1,4 @@
-import type { FieldProblem } from './ingest-errors';
+import type { FieldProblem } from './validation-errors';
 
 /** Deeper than any event needs; the limit keeps validation off the recursion cliff. */
 export const MAX_BODY_DEPTH = 32;

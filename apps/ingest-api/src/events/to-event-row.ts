@@ -1,4 +1,6 @@
-import { hashUserData, type ClickIds, type TrackedEvent } from '@attribution/core';
+import type { ClickIds, TrackedEvent } from '@attribution/core';
+import type { NewEventRow } from '@attribution/db';
+import { hashUserData } from '@attribution/destinations';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { toStoredContext } from './page-context';
 
@@ -7,26 +9,6 @@ export interface RequestFacts {
   ip: string | null;
   userAgent: string | null;
   traceId: string;
-}
-
-export interface NewEventRow {
-  tenantId: string;
-  eventId: string;
-  eventName: string;
-  eventTime: Date;
-  actionSource: string;
-  sourceUrl: string | null;
-  ipAddress: string | null;
-  userAgent: string | null;
-  userData: object;
-  clickIds: ClickIds;
-  customData: object;
-  consent: object | null;
-  /** Stored for the tenant only; the bus message and the platforms never see it. */
-  context: object;
-  traceId: string;
-  /** W3C traceparent of the storing request, for the outbox relay (null with tracing off). */
-  traceparent?: string | null;
 }
 
 const CLICK_ID_KEYS = ['fbc', 'fbp', 'gclid', 'gbraid', 'wbraid', 'ttclid', 'ga_client_id'] as const;

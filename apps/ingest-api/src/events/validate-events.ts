@@ -1,15 +1,15 @@
 import Joi from 'joi';
 import {
+  describeJoiProblem,
   EventBatchSchema,
   EventSchema,
   JOI_MESSAGE_OPTIONS,
   MAX_CUSTOM_DATA_BYTES,
   MAX_EVENT_AGE_SECONDS,
   MAX_EVENT_FUTURE_SECONDS,
-  describeJoiProblem,
   type TrackedEvent,
 } from '@attribution/core';
-import { ValidationFailedError, type FieldProblem } from './ingest-errors';
+import { ValidationFailedError, type FieldProblem } from './validation-errors';
 import { scanBody } from './scan-body';
 
 const OPTIONS: Joi.ValidationOptions = { abortEarly: false, convert: true, errors: JOI_MESSAGE_OPTIONS };

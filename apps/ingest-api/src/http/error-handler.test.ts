@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
 import { createLogger, runWithLogContext } from '@attribution/core';
-import { AuthenticationError } from '../events/ingest-errors';
+import { AuthenticationError } from '../auth/auth-errors';
 import { errorHandler } from './error-handler';
 
 /** An app whose only route throws `error`, with the JSON log lines it writes. */

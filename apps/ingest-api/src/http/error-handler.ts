@@ -1,7 +1,10 @@
 import type { ErrorRequestHandler } from 'express';
-import { DependencyUnavailableError, EventBatchSchema, setLogContext, type Logger } from '@attribution/core';
-import { isConnectionError, isUnstorableValueError } from '@attribution/db';
-import { AuthenticationError, ForbiddenError, RateLimitedError, ValidationFailedError } from '../events/ingest-errors';
+import { EventBatchSchema, type Logger, setLogContext } from '@attribution/core';
+import { isUnstorableValueError } from '@attribution/db';
+import { DependencyUnavailableError } from '@attribution/runtime';
+import { AuthenticationError, ForbiddenError } from '../auth/auth-errors';
+import { ValidationFailedError } from '../events/validation-errors';
+import { RateLimitedError } from './rate-limiter';
 
 interface BodyParserError {
   type?: string;
@@ -32,11 +35,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof RateLimitedError) {
       return res.status(429).set('Retry-After', String(error.retryAfterSeconds)).json({ error: 'rate_limited', message: error.message });
     }
-    // A database call that did not wrap its connection error (the API key lookup of a key not
-    // cached yet, say) is the same outage: 503, so the client retries, never a 500.
-    if (error instanceof DependencyUnavailableError || isConnectionError(error)) {
-      const dependency = error instanceof DependencyUnavailableError ? error.dependency : 'postgres';
-      logger.warn('dependency_unavailable', { dependency, error });
+    // Every database and bus client maps its connection failures to this error at the source
+    // (packages/db db-errors.ts, the Kafka transport): an outage is a 503 the client retries.
+    if (error instanceof DependencyUnavailableError) {
+      logger.warn('dependency_unavailable', { dependency: error.dependency, error });
       return res.status(503).set('Retry-After', '5').json({ error: 'unavailable', message: 'Service temporarily unavailable, retry later' });
     }
     if (isUnstorableValueError(error)) {

@@ -2,7 +2,7 @@ import { Router, json } from 'express';
 import { setLogContext } from '@attribution/core';
 import type { ApiKeyService, AuthenticatedTenant } from '../auth/api-key.service';
 import type { EventService } from '../events/event.service';
-import { ForbiddenError } from '../events/ingest-errors';
+import { ForbiddenError } from '../auth/auth-errors';
 import { validateEvents } from '../events/validate-events';
 import { corsHeaders, preflight } from './cors';
 import type { RateLimiter } from './rate-limiter';

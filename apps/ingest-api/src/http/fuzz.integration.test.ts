@@ -1,12 +1,14 @@
 import http from 'node:http';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
-import { InProcessTransport, Lifecycle, createLogger, topicSpecs } from '@attribution/core';
-import { createDbClient, type PrismaClient } from '@attribution/db';
+import { createLogger } from '@attribution/core';
+import { createDbClient, type Db } from '@attribution/db';
+import { Lifecycle } from '@attribution/runtime';
 import { createTestDatabase, seedTenant, type TestDatabase } from '@attribution/testing';
+import { InProcessTransport, topicSpecs } from '@attribution/transport';
 import { loadIngestConfig } from '../env';
-import { VOCABULARY, fuzzBodies, nowSeconds, stringsIn } from './fuzz-bodies.arbitraries';
-import { startIngestApi, type RunningIngestApi } from '../ingest-api.service';
+import { VOCABULARY, fuzzBodies, nowSeconds, stringsIn } from '../../test/fuzz-bodies.arbitraries';
+import { startIngestApi, type RunningIngestApi } from '../composition-root';
 
 /**
  * "Bad input gets a clear error and loses nothing": whatever the body, headers, method or path,
@@ -40,7 +42,7 @@ interface FuzzResponse {
 
 let keys: { secret: string; public: string };
 let database: TestDatabase;
-let db: PrismaClient;
+let db: Db;
 let lifecycle: Lifecycle;
 let api: RunningIngestApi;
 let port: number;
@@ -106,7 +108,7 @@ function send(request: FuzzRequest): Promise<FuzzResponse> {
 const FIELD_NAME = /^(?:[A-Za-z_][A-Za-z0-9_]{0,63}|\d+)$/;
 const isVocabulary = (s: string) => s.split('.').every((part) => VOCABULARY.has(part) || /^\d+$/.test(part));
 
-// --- generators (bodies: ./fuzz-bodies.arbitraries) ----------------------------------------------
+// --- generators (bodies: test/fuzz-bodies.arbitraries.ts) ----------------------------------------------
 
 const CONTENT_TYPES = [
   'application/json',

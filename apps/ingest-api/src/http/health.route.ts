@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { checkReadiness, type ReadinessCheck } from '@attribution/core';
+import { checkReadiness, type ReadinessCheck } from '@attribution/runtime';
 
 /** Liveness says the process serves HTTP; readiness says its dependencies answer. */
 export function healthRoute(checks: Record<string, ReadinessCheck>, isStopping: () => boolean): Router {

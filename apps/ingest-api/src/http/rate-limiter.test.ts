@@ -1,4 +1,4 @@
-import { RateLimitedError } from '../events/ingest-errors';
+import { RateLimitedError } from './rate-limiter';
 import { RateLimiter } from './rate-limiter';
 
 describe('RateLimiter', () => {

@@ -1,4 +1,13 @@
-import { RateLimitedError } from '../events/ingest-errors';
+import { AppError } from '@attribution/runtime';
+
+export class RateLimitedError extends AppError {
+  readonly code = 'rate_limited';
+  readonly retryable = true;
+
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many requests for this tenant; retry later');
+  }
+}
 
 export interface RateLimitConfig {
   /** Sustained requests per second per tenant, per replica. */

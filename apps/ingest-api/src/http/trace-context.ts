@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { RequestHandler, Response } from 'express';
-import { runWithLogContext, tracer, withLogContext } from '@attribution/core';
+import { runWithLogContext, withLogContext } from '@attribution/core';
+import { tracer } from '@attribution/runtime';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 

@@ -1,5 +1,7 @@
-import { encodeEventMessage, isRetryable, runWithLogContext, type Logger, type Producer } from '@attribution/core';
-import { toStoredEvent, type PrismaClient } from '@attribution/db';
+import { type Logger, runWithLogContext } from '@attribution/core';
+import { toStoredEvent, type EventRepository } from '@attribution/db';
+import { isRetryable } from '@attribution/runtime';
+import { encodeEventMessage, type Producer } from '@attribution/transport';
 import { publishTrace } from './publish-trace';
 
 export interface OutboxRelayConfig {
@@ -8,7 +10,7 @@ export interface OutboxRelayConfig {
 }
 
 export interface OutboxRelayDeps {
-  db: PrismaClient;
+  events: EventRepository;
   producer: Producer;
   topic: string;
   logger: Logger;
@@ -87,30 +89,18 @@ export class OutboxRelay {
   }
 
   private async publishBatch(): Promise<number> {
-    const { db, producer, topic } = this.deps;
-    const published = await db.$transaction(
-      async (tx) => {
-        const claimed = await tx.$queryRaw<Array<{ id: bigint }>>`
-          SELECT id FROM events WHERE publish_state = 'pending'
-          ORDER BY received_at, id LIMIT ${this.config.batchSize} FOR UPDATE SKIP LOCKED`;
-        if (claimed.length === 0) return 0;
-        const ids = claimed.map((row) => row.id);
-        // The page context never goes on the bus (see toStoredEvent), so it is not even read.
-        const events = await tx.event.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' }, omit: { context: true } });
-        const traces = events.map((event) => publishTrace(topic, event.traceparent));
-        try {
-          await producer.send(
-            topic,
-            events.map((event, i) => encodeEventMessage(toStoredEvent(event), traces[i]!.headers)),
-          );
-        } finally {
-          for (const { span } of traces) span?.end();
-        }
-        await tx.event.updateMany({ where: { id: { in: ids } }, data: { publishState: 'published', publishedAt: new Date() } });
-        return ids.length;
-      },
-      { timeout: 60_000, maxWait: 10_000 },
-    );
+    const { producer, topic } = this.deps;
+    const published = await this.deps.events.publishPending(this.config.batchSize, async (events) => {
+      const traces = events.map((event) => publishTrace(topic, event.traceparent));
+      try {
+        await producer.send(
+          topic,
+          events.map((event, i) => encodeEventMessage(toStoredEvent(event), traces[i]!.headers)),
+        );
+      } finally {
+        for (const { span } of traces) span?.end();
+      }
+    });
     // Only after COMMIT: until then the rows are still pending for everyone else, and a failed
     // commit leaves them to be published again.
     if (published > 0) this.deps.onPublished?.(published);

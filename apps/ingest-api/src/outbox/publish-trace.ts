@@ -1,5 +1,6 @@
 import { SpanKind, propagation, trace, ROOT_CONTEXT, type Span } from '@opentelemetry/api';
-import { injectTraceHeaders, tracer, type MessageHeaders } from '@attribution/core';
+import { injectTraceHeaders, tracer } from '@attribution/runtime';
+import type { MessageHeaders } from '@attribution/transport';
 
 /**
  * The trace of one event's publish: a PRODUCER span in the trace of the request that stored the

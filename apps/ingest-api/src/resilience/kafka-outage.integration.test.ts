@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { Kafka, logLevel } from 'kafkajs';
-import { KafkaTransport, Lifecycle, createLogger, decodeEventMessage, topicSpecs } from '@attribution/core';
-import { createDbClient, type PrismaClient } from '@attribution/db';
+import { createLogger } from '@attribution/core';
+import { createDbClient, type Db } from '@attribution/db';
+import { Lifecycle } from '@attribution/runtime';
 import {
   createTestDatabase,
+  type KafkaBroker,
   seedTenant,
   startKafkaBroker,
+  type TestDatabase,
   uniqueTopicPrefix,
   waitUntil,
-  type KafkaBroker,
-  type TestDatabase,
 } from '@attribution/testing';
+import { decodeEventMessage, KafkaTransport, topicSpecs } from '@attribution/transport';
 import { loadIngestConfig, type IngestConfig } from '../env';
-import { startIngestApi, type RunningIngestApi } from '../ingest-api.service';
+import { startIngestApi, type RunningIngestApi } from '../composition-root';
 
 /**
  * "A 202 is never lost, even if Kafka is down": a private broker (the shared one must never be
@@ -24,7 +26,7 @@ describe('ingest-api during a Kafka outage', () => {
   const PARTITIONS = 3;
   let broker: KafkaBroker;
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   let transport: KafkaTransport;
   let lifecycle: Lifecycle;
   let api: RunningIngestApi;
@@ -137,7 +139,7 @@ describe('ingest-api during a Kafka outage', () => {
       const all = new Promise<void>((resolve) => (done = resolve));
       await consumer.run({
         eachMessage: async ({ message }) => {
-          seen.push(decodeEventMessage({ value: message.value?.toString() ?? '' }).eventId);
+          seen.push(decodeEventMessage({ value: message.value ?? Buffer.alloc(0) }).eventId);
           if (seen.length >= total) done();
         },
       });

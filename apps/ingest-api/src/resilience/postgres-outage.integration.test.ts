@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { InProcessTransport, Lifecycle, createLogger, topicSpecs } from '@attribution/core';
-import { createDbClient, type PrismaClient } from '@attribution/db';
+import { createLogger } from '@attribution/core';
+import { createDbClient, type Db } from '@attribution/db';
+import { Lifecycle } from '@attribution/runtime';
 import {
   createTestDatabase,
   prepareTemplateDatabase,
   seedTenant,
   startTestPostgres,
-  waitUntil,
   type TestDatabase,
   type TestPostgres,
+  waitUntil,
 } from '@attribution/testing';
+import { InProcessTransport, topicSpecs } from '@attribution/transport';
 import { loadIngestConfig } from '../env';
-import { startIngestApi, type RunningIngestApi } from '../ingest-api.service';
+import { startIngestApi, type RunningIngestApi } from '../composition-root';
 
 interface Outcome {
   eventIds: string[];
@@ -32,7 +34,7 @@ interface Outcome {
 describe('ingest-api during a PostgreSQL outage', () => {
   let pg: TestPostgres;
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   let lifecycle: Lifecycle;
   let api: RunningIngestApi;
   let logs = '';

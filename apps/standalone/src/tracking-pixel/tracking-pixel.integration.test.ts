@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createDbClient, type PrismaClient } from '@attribution/db';
+import { createDbClient, type Db } from '@attribution/db';
 import {
   FakeMetaGraph,
   buildTcString,
@@ -11,8 +11,8 @@ import {
   type TestDatabase,
 } from '@attribution/testing';
 import type { RunningEngine } from '../engine';
-import { startTestEngine } from '../test-engine';
-import { SiteServer } from './site-server';
+import { startTestEngine } from '../../test/test-engine';
+import { SiteServer } from '../../test/site-server';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -49,7 +49,7 @@ const cmpDenying = (tcString: string) => `window.__tcfapi = function (command, v
  */
 describe('tracking.js in Chromium against the engine', () => {
   let database: TestDatabase;
-  let db: PrismaClient;
+  let db: Db;
   let engine: RunningEngine;
   let browser: Browser;
   let site: SiteServer;
@@ -111,7 +111,7 @@ describe('tracking.js in Chromium against the engine', () => {
     await page.waitForFunction(() => Boolean((globalThis as unknown as PageGlobals).attribution?.version));
   }
 
-  type EventFilter = NonNullable<NonNullable<Parameters<PrismaClient['event']['findFirst']>[0]>['where']>;
+  type EventFilter = NonNullable<NonNullable<Parameters<Db['event']['findFirst']>[0]>['where']>;
   const storedEvent = (where: EventFilter, what: string) =>
     waitUntil(() => db.event.findFirst({ where: { tenantId, ...where }, orderBy: { id: 'desc' } }), what);
   /** The PageView of one visit: the URL (with a marker unique to the test) tells visits apart. */

@@ -1,12 +1,3 @@
-export { hashUserData } from './hash-user-data';
-export type {
-  GoogleAddress,
-  GoogleUserData,
-  HashUserDataOptions,
-  HashedUserData,
-  MetaUserData,
-  RawUserData,
-} from './hash-user-data';
 export { isSha256Hex, sha256Hex } from './hash';
 export {
   normaliseEmailGoogle,

@@ -11,11 +11,11 @@ export interface ClickIds {
   ga_client_id?: string;
 }
 
-/** Hashed identifiers per platform, as produced at ingest (see pii/hash-user-data). */
-export interface StoredUserData {
-  meta?: Record<string, string[]>;
-  google?: Record<string, unknown>;
-}
+/**
+ * Hashed identifiers as produced at ingest: one object per identifier profile of the
+ * destinations registry (a family of platforms that hash alike), under the profile's key.
+ */
+export type StoredUserData = Readonly<Record<string, object | undefined>>;
 
 /** An accepted event as stored in Postgres and carried on the bus: no raw personal data. */
 export interface StoredEvent {

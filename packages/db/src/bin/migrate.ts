@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** `DATABASE_URL=... node packages/db/dist/bin/migrate.js`: apply pending migrations, then exit. */
-import { applyMigrations } from '../migrate';
+import { applyMigrations } from '../migrations/migrate';
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;

@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findFreePorts } from '@attribution/db';
+import { findFreePorts } from '@attribution/local-postgres';
 
 export type GoTool = 'promtool' | 'jaeger';
 

@@ -1,8 +1,9 @@
 /**
- * Jest global setup of the `integration` project (runs once per run, in Jest's parent process):
- * one real PostgreSQL with a migrated template database and one real Kafka broker, shared by
- * every integration test file. Each file then makes its own database (createTestDatabase) and
- * its own topic prefix, so files never see each other's data.
+ * Jest global setup of a workspace's `integration` project (runs once per run, in Jest's parent
+ * process): one real PostgreSQL with a migrated template database and, when the workspace's
+ * jest.config.js asks for it (`services`), one real Kafka broker, shared by every integration
+ * test file of the run. Each file then makes its own database (createTestDatabase) and its own
+ * topic prefix, so files never see each other's data.
  *
  * Addresses reach the workers through process.env, which they inherit:
  * TEST_PG_ADMIN_URL and TEST_KAFKA_BROKERS. Either can point at an already running server.
@@ -19,19 +20,24 @@ declare global {
   var __ATTRIBUTION_TEST_KAFKA__: KafkaBroker | undefined;
 }
 
-export default async function globalSetup(): Promise<void> {
+type Service = 'postgres' | 'kafka';
+
+export default async function globalSetup(_global: unknown, project: { globals?: { attributionTestServices?: Service[] } }): Promise<void> {
   const started = Date.now();
-  const kafka = process.env.TEST_KAFKA_BROKERS ? undefined : startKafkaBroker();
-  if (!process.env.TEST_PG_ADMIN_URL) {
-    const pg = await startTestPostgres();
-    globalThis.__ATTRIBUTION_TEST_PG__ = pg;
-    process.env.TEST_PG_ADMIN_URL = pg.adminUrl;
+  const services = project.globals?.attributionTestServices ?? ['postgres', 'kafka'];
+  const kafka = process.env.TEST_KAFKA_BROKERS || !services.includes('kafka') ? undefined : startKafkaBroker();
+  if (services.includes('postgres')) {
+    if (!process.env.TEST_PG_ADMIN_URL) {
+      const pg = await startTestPostgres();
+      globalThis.__ATTRIBUTION_TEST_PG__ = pg;
+      process.env.TEST_PG_ADMIN_URL = pg.adminUrl;
+    }
+    await prepareTemplateDatabase(process.env.TEST_PG_ADMIN_URL);
   }
-  await prepareTemplateDatabase(process.env.TEST_PG_ADMIN_URL);
   if (kafka) {
     const broker = await kafka;
     globalThis.__ATTRIBUTION_TEST_KAFKA__ = broker;
     process.env.TEST_KAFKA_BROKERS = broker.brokers.join(',');
   }
-  process.stdout.write(`\n[global-setup] PostgreSQL and Kafka ready in ${Date.now() - started} ms\n`);
+  if (services.length > 0) process.stdout.write(`\n[global-setup] ${services.join(' and ')} ready in ${Date.now() - started} ms\n`);
 }

@@ -1,9 +1,22 @@
 // Prints one plain closing line ("N passed, N failed, N skipped") that any CI log reader
-// understands, in addition to Jest's own summary.
+// understands, and keeps the counts in <workspace>/.test-results/<project>.json, so the root
+// `npm test` can add up every workspace's run (scripts/test-summary.js), cached ones included.
+const fs = require('node:fs');
+const path = require('node:path');
+
 class SummaryReporter {
+  constructor(globalConfig) {
+    this.rootDir = globalConfig.rootDir;
+    this.projects = (globalConfig.selectProjects ?? ['all']).join('+');
+  }
+
   onRunComplete(_contexts, results) {
-    const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = results;
-    process.stdout.write(`\n${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped\n`);
+    const { numPassedTests, numFailedTests, numPendingTests, numTodoTests, numTotalTestSuites } = results;
+    const counts = { passed: numPassedTests, failed: numFailedTests, skipped: numPendingTests + numTodoTests, suites: numTotalTestSuites };
+    process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    const dir = path.join(this.rootDir, '.test-results');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${this.projects}.json`), `${JSON.stringify(counts)}\n`);
   }
 }
 

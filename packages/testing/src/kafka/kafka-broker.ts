@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findFreePort } from '@attribution/db';
+import { findFreePort } from '@attribution/local-postgres';
 import { Kafka, logLevel } from 'kafkajs';
 
 export interface KafkaBrokerOptions {

@@ -8,7 +8,7 @@ import { access, mkdtemp, rm, statfs } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@attribution/db';
+import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@attribution/local-postgres';
 
 export interface TestPostgres {
   /** Superuser URL of the `postgres` maintenance database (CREATE/DROP DATABASE from here). */

@@ -1,0 +1,143 @@
+import type { Logger } from '@attribution/core';
+import { DeliveryRepository, DestinationRepository, listenForChanges, pingDatabase, type Db } from '@attribution/db';
+import { createAdapters, type DestinationAdapter, type Platform } from '@attribution/destinations';
+import { createAppMetrics, startOpsServer, type AppMetrics, type Lifecycle, type OpsServer } from '@attribution/runtime';
+import type { Consumer, Transport } from '@attribution/transport';
+import { EventsConsumer } from './consumer/events.consumer';
+import { RetryConsumer } from './consumer/retry.consumer';
+import { CircuitBreaker } from './delivery/circuit-breaker';
+import { DeliveryPipeline } from './delivery/delivery-pipeline';
+import { createDispatcherMetrics, type DispatcherMetrics } from './dispatcher.metrics';
+import type { DispatcherConfig } from './env';
+import { DestinationRouting } from './routing/destination-routing';
+
+export interface DispatcherDeps {
+  db: Db;
+  transport: Transport;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  /** Replaces the platform adapters (tests). */
+  adapters?: ReadonlyMap<Platform, DestinationAdapter>;
+  /** Shared when several apps run in one process. */
+  metrics?: AppMetrics;
+}
+
+export interface RunningDispatcher {
+  ops: OpsServer;
+  routing: DestinationRouting;
+}
+
+/** Queue depth for the dashboard and the scale-out alert, refreshed every 15 s. */
+function pollConsumerLag(transport: Transport, metrics: DispatcherMetrics, groups: Array<{ group: string; topics: string[] }>): NodeJS.Timeout {
+  const poll = () =>
+    groups.forEach(({ group, topics }) =>
+      transport.consumerLag(group, topics).then(
+        (rows) => rows.forEach((row) => metrics.lag(group, row.topic, row.partition, row.lag)),
+        () => undefined,
+      ),
+    );
+  const timer = setInterval(poll, 15_000);
+  timer.unref();
+  poll();
+  return timer;
+}
+
+/** A consumer of `group` whose membership is logged and exported (DispatcherNotConsuming). */
+function groupConsumer(
+  group: string,
+  config: Pick<DispatcherConfig, 'consumer'>,
+  deps: { transport: Transport; logger: Logger; metrics: DispatcherMetrics },
+): Consumer {
+  const consumer = deps.transport.createConsumer(group, {
+    ...config.consumer,
+    onMembership: (change) => {
+      if (change.kind === 'joined') deps.logger.info('consumer_joined', { group, duration_ms: change.durationMs, partitions: change.partitions });
+      else if (change.kind === 'crashed') deps.logger.error('consumer_crashed', { group, error: change.error, restarting: change.restarting });
+      else deps.logger.info('consumer_stopped', { group });
+    },
+  });
+  deps.metrics.watchMembership(group, () => consumer.isMember());
+  return consumer;
+}
+
+/**
+ * The dispatcher's composition root: a consumer for new events, one for the retry tiers, and
+ * the small ops server. Shutdown stops both consumers (their running batches finish and commit), then the
+ * producer, the ops server and the change listener; the process's main closes shared clients.
+ * Resolves once both consumers have joined their groups; the ops server answers before that.
+ */
+export async function startDispatcher(config: DispatcherConfig, deps: DispatcherDeps): Promise<RunningDispatcher> {
+  const { db, transport, logger, lifecycle } = deps;
+  const routing = new DestinationRouting({ credentialsKey: config.credentialsKey, cacheTtlMs: 30_000 }, { destinations: new DestinationRepository(db), logger });
+  const changes = listenForChanges(config.databaseUrl, {
+    onChange: (notice) => {
+      if (notice.table !== 'api_keys' && notice.tenantId) routing.invalidate(notice.tenantId);
+    },
+    onResync: () => routing.invalidate(),
+    onError: (error) => logger.warn('change_listener_error', { error }),
+  });
+  await changes.ready;
+
+  const appMetrics = deps.metrics ?? createAppMetrics('dispatcher', config.observability.version, config.observability.metrics);
+  const metrics = createDispatcherMetrics(appMetrics);
+  const producer = transport.createProducer();
+  await producer.connect();
+  const pipeline = new DeliveryPipeline(
+    { tenantConcurrency: config.tenantConcurrency, retryJitter: 0.2 },
+    {
+      routing,
+      adapters: deps.adapters ?? createAdapters(config.destinations),
+      deliveries: new DeliveryRepository(db),
+      producer,
+      topics: config.topics,
+      breaker: new CircuitBreaker({ failureThreshold: 3, openMs: 30_000 }, Date.now, (circuit, to, failures) => {
+        const [tenantId, destination] = circuit.split(':');
+        const line = { tenant_id: tenantId, destination, consecutive_failures: failures };
+        if (to === 'open') logger.warn('circuit_opened', line);
+        else logger.info(to === 'closed' ? 'circuit_closed' : 'circuit_half_open', line);
+      }),
+      logger,
+      metrics,
+    },
+  );
+  const deadLetter = { producer, topic: config.topics.deadLetter, counted: (step: string) => metrics.deadLetter(null, step) };
+  const mainConsumer = groupConsumer(config.groupId, config, { transport, logger, metrics });
+  const retryConsumer = groupConsumer(`${config.groupId}-retry`, config, { transport, logger, metrics });
+
+  // Serving before joining: after a crash the join waits for the dead member's session to expire,
+  // and a liveness probe must not restart the process for that. Ready means consuming.
+  const dependencies = { postgres: () => pingDatabase(db), kafka: () => transport.ping() };
+  const watcher = appMetrics.watchDependencies(dependencies);
+  const ops = await startOpsServer({
+    port: config.http.port,
+    host: config.http.host,
+    isStopping: () => lifecycle.stopping,
+    checks: {
+      ...dependencies,
+      consumers: async () => {
+        if (!mainConsumer.isMember() || !retryConsumer.isMember()) throw new Error('not in the consumer group');
+      },
+    },
+    routes: { '/metrics': () => appMetrics.render() },
+  });
+  const lagPoller = pollConsumerLag(transport, metrics, [
+    { group: config.groupId, topics: [config.topics.events] },
+    { group: `${config.groupId}-retry`, topics: config.topics.retries.map((t) => t.name) },
+  ]);
+
+  lifecycle.add('dispatcher-consumers', async () => {
+    await Promise.all([mainConsumer.stop(), retryConsumer.stop()]);
+  });
+  lifecycle.add('dispatcher-producer', () => producer.disconnect());
+  lifecycle.add('dispatcher-ops', async () => {
+    watcher.stop();
+    clearInterval(lagPoller);
+    await ops.close();
+  });
+  lifecycle.add('dispatcher-change-listener', () => changes.close());
+  await Promise.all([
+    mainConsumer.run([config.topics.events], new EventsConsumer({ pipeline, deadLetter, logger }).handleBatch),
+    retryConsumer.run(config.topics.retries.map((t) => t.name), new RetryConsumer({ pipeline, deadLetter, logger }).handleBatch),
+  ]);
+  return { ops, routing };
+}

@@ -1,0 +1,170 @@
+import { context as otelContext, type Context, type Span } from '@opentelemetry/api';
+import { runWithLogContext, type Logger, type StoredEvent } from '@attribution/core';
+import type { DeliveryRepository } from '@attribution/db';
+import { platformDefinition, type DestinationAdapter, type Platform } from '@attribution/destinations';
+import { tracer } from '@attribution/runtime';
+import type { Producer, Topics } from '@attribution/transport';
+import type { DispatcherMetrics } from '../dispatcher.metrics';
+import type { DestinationRouting, RoutedDestination } from '../routing/destination-routing';
+import type { CircuitBreaker } from './circuit-breaker';
+import type { AllowedJob, DeliveryJob, OutcomeNote } from './delivery-job';
+import { emptySettlement, noLongerConfigured, settleOutcome, shortCircuit, type OutcomeContext, type Settlement } from './delivery-outcome';
+import { planDeliveries } from './delivery-plan';
+
+export interface DeliveryPipelineConfig {
+  /** Tenants dispatched at once within one batch. */
+  tenantConcurrency: number;
+  retryJitter: number;
+}
+
+export interface DeliveryPipelineDeps {
+  routing: DestinationRouting;
+  adapters: ReadonlyMap<Platform, DestinationAdapter>;
+  deliveries: DeliveryRepository;
+  producer: Producer;
+  topics: Topics;
+  breaker: CircuitBreaker;
+  logger: Logger;
+  metrics: DispatcherMetrics;
+  now?: () => number;
+}
+
+/**
+ * The third part, orchestration: for each destination, plan (delivery-plan.ts), send through the
+ * circuit breaker, settle (delivery-outcome.ts), then produce the follow-up messages, record
+ * every outcome and count it. Messages are produced before rows are written, and callers
+ * resolve Kafka offsets only after both, so a crash can repeat work but never lose it.
+ */
+export class DeliveryPipeline {
+  constructor(
+    private readonly config: DeliveryPipelineConfig,
+    private readonly deps: DeliveryPipelineDeps,
+  ) {}
+
+  /** First attempt: every destination of each event's tenant, with the consent switch. */
+  async dispatchNew(events: StoredEvent[], traces: Map<string, Context> = new Map()): Promise<void> {
+    const byTenant = groupBy(events, (e) => e.tenantId);
+    await forEachLimited([...byTenant], this.config.tenantConcurrency, ([tenantId, tenantEvents]) =>
+      runWithLogContext({ tenantId }, async () => {
+        const routing = await this.deps.routing.routingFor(tenantId);
+        const jobs = tenantEvents.map((event) => ({ event, failedAttempts: 0, trace: traces.get(event.id) }));
+        for (const destination of routing.destinations) await this.deliver(destination, jobs, routing.consentPolicy);
+      }),
+    );
+  }
+
+  /** A retry goes to one destination only. */
+  async dispatchRetries(tenantId: string, platform: Platform, jobs: DeliveryJob[]): Promise<void> {
+    await runWithLogContext({ tenantId }, async () => {
+      const routing = await this.deps.routing.routingFor(tenantId);
+      const destination = routing.destinations.find((d) => d.platform === platform);
+      if (destination) return this.deliver(destination, jobs, routing.consentPolicy);
+      await this.record({ ...emptySettlement(), records: jobs.map((job) => noLongerConfigured(job, platform)) });
+    });
+  }
+
+  private async deliver(destination: RoutedDestination, jobs: DeliveryJob[], policy: 'block' | 'allow'): Promise<void> {
+    const { platform } = destination;
+    const adapter = this.deps.adapters.get(platform);
+    if (!adapter) return;
+    const settled = await this.deps.deliveries.settledStatuses(jobs.map((j) => j.event.id), platform);
+    const plan = planDeliveries(destination, jobs, settled, policy);
+    for (const { job, decision } of plan.decisions) {
+      this.deps.metrics.consent(job.event.tenantId, platform, decision.allowed);
+      const attributes: Record<string, string | boolean> = { destination: platform, 'consent.allowed': decision.allowed };
+      if (!decision.allowed) attributes['consent.reason'] = decision.reason;
+      this.span('consent decision', job, attributes).end();
+    }
+    const out: Settlement = { ...emptySettlement(), records: plan.records, authFailure: plan.authFailure, notes: plan.notes };
+    await this.send(adapter, destination, plan.toSend, out);
+    if (out.authFailure) {
+      this.deps.metrics.authError(destination.config.tenantId, platform);
+      this.deps.logger.error('auth_error', { destination: platform, reason: out.authFailure, events: out.records.length });
+      await this.deps.routing.markNeedsCredentials(destination.config.tenantId, platform);
+    }
+    await this.record(out);
+  }
+
+  private async send(adapter: DestinationAdapter, destination: RoutedDestination, jobs: AllowedJob[], out: Settlement): Promise<void> {
+    const { platform } = destination;
+    const definition = platformDefinition(platform);
+    const circuit = `${destination.config.tenantId}:${platform}`;
+    const ctx = (): OutcomeContext => ({
+      platform,
+      retryHorizonSeconds: definition.retryHorizonSeconds,
+      retryTiers: this.deps.topics.retries,
+      deadLetterTopic: this.deps.topics.deadLetter,
+      jitter: this.config.retryJitter,
+      now: (this.deps.now ?? Date.now)(),
+    });
+    for (let i = 0; i < jobs.length; i += definition.limits.maxBatchSize) {
+      const chunk = jobs.slice(i, i + definition.limits.maxBatchSize);
+      if (this.deps.breaker.isOpen(circuit)) {
+        for (const { job, consent } of chunk) {
+          this.deps.metrics.attempt(platform, 'circuit_open', null);
+          shortCircuit(ctx(), job, consent, out);
+        }
+        continue;
+      }
+      const spans = new Map(chunk.map(({ job }) => [job.event.id, this.span(`${platform} send`, job, { destination: platform, attempt: job.failedAttempts + 1 })]));
+      const started = Date.now();
+      const outcomes = await adapter.send(chunk.map(({ job, consent }) => ({ event: job.event, consent })), destination.config);
+      const latency = Date.now() - started;
+      this.deps.metrics.requestDuration(platform, latency / 1000);
+      if (outcomes.some((o) => o.kind === 'sent')) this.deps.breaker.recordSuccess(circuit);
+      else if (outcomes.some((o) => o.kind === 'retry')) this.deps.breaker.recordFailure(circuit);
+      const byPk = new Map(chunk.map((allowed) => [allowed.job.event.id, allowed]));
+      const context = ctx();
+      for (const outcome of outcomes) {
+        this.deps.metrics.attempt(platform, outcome.kind, outcome.statusCode);
+        spans.get(outcome.eventPk)?.setAttributes({ 'dispatch.outcome': outcome.kind, 'http.response.status_code': outcome.statusCode ?? 0 });
+        const allowed = byPk.get(outcome.eventPk);
+        if (allowed) settleOutcome(context, allowed.job, allowed.consent, outcome, latency, out);
+      }
+      for (const span of spans.values()) span.end();
+    }
+  }
+
+  /** Follow-up messages first, then the rows, then the counts and log lines. */
+  private async record(out: Settlement): Promise<void> {
+    for (const [topic, messages] of groupBy(out.messages, (m) => m.topic)) {
+      await this.deps.producer.send(topic, messages.map((m) => m.message));
+    }
+    await this.deps.deliveries.record(out.records);
+    for (const r of out.records) {
+      this.deps.metrics.delivery(r.tenantId, r.destination, r.status);
+      if (r.status === 'dead') this.deps.metrics.deadLetter(r.destination, 'dispatch');
+    }
+    for (const { destination, tier } of out.retries) this.deps.metrics.retryScheduled(destination, tier);
+    for (const note of out.notes) this.log(note);
+  }
+
+  /** A span in the event's own trace (no-op when tracing is off or the event has none). */
+  private span(name: string, job: DeliveryJob, attributes: Record<string, string | number | boolean>): Span {
+    return tracer().startSpan(name, { attributes: { 'event.id': job.event.eventId, ...attributes } }, job.trace ?? otelContext.active());
+  }
+
+  private log(note: OutcomeNote): void {
+    const { event } = note.job;
+    this.deps.logger[note.level](note.event, { destination: note.destination, event_id: event.eventId, trace_id: event.traceId, ...note.meta });
+  }
+}
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(workers);
+}

@@ -1,0 +1,87 @@
+import type { Logger } from '@attribution/core';
+import { openDestinationCredentials, type Destination, type DestinationRepository } from '@attribution/db';
+import { isPlatform, platformDefinition, type ConsentPolicy, type DestinationConfig, type Platform } from '@attribution/destinations';
+
+/**
+ * A destination as the pipeline uses it. `problem` says why it cannot be sent to (its stored
+ * settings or credentials do not pass the platform's schema): its events are parked, like
+ * events refused for credentials, until an operator sets it again.
+ */
+export interface RoutedDestination {
+  platform: Platform;
+  config: DestinationConfig;
+  problem: string | null;
+}
+
+export interface TenantRouting {
+  consentPolicy: ConsentPolicy;
+  destinations: RoutedDestination[];
+}
+
+interface CacheEntry {
+  routing: TenantRouting;
+  expiresAt: number;
+}
+
+/**
+ * A tenant's destinations with decrypted credentials and typed settings, cached briefly: the
+ * consumer asks for every event, while credentials change a few times a year (and a change
+ * notification drops the entry at once). A destination whose credentials cannot be decrypted,
+ * or whose platform this version does not know, is left out and reported, never sent with
+ * garbage.
+ */
+export class DestinationRouting {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(
+    private readonly config: { credentialsKey: string; cacheTtlMs: number },
+    private readonly deps: { destinations: DestinationRepository; logger: Logger },
+  ) {}
+
+  async routingFor(tenantId: string): Promise<TenantRouting> {
+    const cached = this.cache.get(tenantId);
+    if (cached && cached.expiresAt > Date.now()) return cached.routing;
+    const stored = await this.deps.destinations.routing(tenantId);
+    const routing: TenantRouting = {
+      consentPolicy: stored.consentPolicy,
+      destinations: stored.destinations.flatMap((row) => this.open(tenantId, row)),
+    };
+    this.cache.set(tenantId, { routing, expiresAt: Date.now() + this.config.cacheTtlMs });
+    return routing;
+  }
+
+  /** The platform refused the credentials: park this destination until an operator renews them. */
+  async markNeedsCredentials(tenantId: string, platform: Platform): Promise<void> {
+    await this.deps.destinations.markNeedsCredentials(tenantId, platform);
+    this.invalidate(tenantId);
+  }
+
+  invalidate(tenantId?: string): void {
+    if (tenantId) this.cache.delete(tenantId);
+    else this.cache.clear();
+  }
+
+  private open(tenantId: string, row: Destination): RoutedDestination[] {
+    if (!isPlatform(row.platform)) {
+      this.deps.logger.error('destination_platform_unknown', { tenant_id: tenantId, destination: row.platform });
+      return [];
+    }
+    let credentials: Record<string, unknown>;
+    try {
+      credentials = row.credentialsEncrypted ? openDestinationCredentials(tenantId, row.platform, row.credentialsEncrypted, this.config.credentialsKey) : {};
+    } catch (error) {
+      this.deps.logger.error('destination_credentials_unreadable', { tenant_id: tenantId, destination: row.platform, error });
+      return [];
+    }
+    const definition = platformDefinition(row.platform);
+    // Values that were checked when written, checked again as they are read: the adapter gets them typed.
+    const settings = definition.settings.validate(row.settings ?? {}, { stripUnknown: true });
+    const secrets = definition.credentials.validate(credentials, { stripUnknown: true });
+    const problem = settings.error
+      ? `destination settings are invalid: ${settings.error.message}`
+      : secrets.error
+        ? `destination credentials are invalid: ${secrets.error.message}`
+        : null;
+    return [{ platform: row.platform, problem, config: { tenantId, platform: row.platform, status: row.status, settings: settings.value, credentials: secrets.value } }];
+  }
+}

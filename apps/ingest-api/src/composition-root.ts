@@ -1,0 +1,125 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@attribution/core';
+import { ApiKeyRepository, EventRepository, PgEventWriter, listenForChanges, pingDatabase, type Db } from '@attribution/db';
+import { type AppMetrics, createAppMetrics, type Lifecycle } from '@attribution/runtime';
+import type { Transport } from '@attribution/transport';
+import { createApp } from './app';
+import { ApiKeyService } from './auth/api-key.service';
+import type { IngestConfig } from './env';
+import { BatchingEventWriter } from './events/batching-event-writer';
+import { RateLimiter } from './http/rate-limiter';
+import { EventService } from './events/event.service';
+import { createIngestMetrics } from './ingest.metrics';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { watchOutbox } from './outbox/outbox-gauge';
+import { loadVerifiedPixels } from './pixel/verified-pixels.service';
+
+export interface IngestApiDeps {
+  db: Db;
+  transport: Transport;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  onPublished?: (count: number) => void;
+  /** Shared when several apps run in one process. */
+  metrics?: AppMetrics;
+}
+
+export interface RunningIngestApi {
+  server: Server;
+  url: string;
+  relay: OutboxRelay;
+}
+
+/**
+ * The ingest-api's composition root: wires the app from already-open clients and registers its
+ * shutdown stages: stop taking requests, then let the relay finish its batch, then close its
+ * producer. The owner of the clients (the process's main) closes them after these stages.
+ */
+export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps): Promise<RunningIngestApi> {
+  const { db, transport, logger, lifecycle } = deps;
+  // First, so that altered pixel files stop the boot before any connection is opened.
+  const pixels = loadVerifiedPixels();
+  const appMetrics = deps.metrics ?? createAppMetrics('ingest-api', config.observability.version, config.observability.metrics);
+  const metrics = createIngestMetrics(appMetrics);
+  const producer = transport.createProducer();
+  await producer.connect().catch((error: unknown) => logger.warn('kafka_connect_failed', { error }));
+  const eventRepository = new EventRepository(db);
+  const relay = new OutboxRelay(config.outbox, {
+    events: eventRepository,
+    producer,
+    topic: config.topics.events,
+    logger,
+    onPublished: (count) => {
+      metrics.outbox.published(count);
+      deps.onPublished?.(count);
+    },
+    onFailure: () => metrics.outbox.publishFailed(),
+  });
+  const apiKeys = new ApiKeyService(
+    { cacheTtlMs: 30_000, negativeCacheTtlMs: 5_000, maxEntries: 100_000 },
+    { store: new ApiKeyRepository(db) },
+  );
+  // Revocations and tenant changes reach every replica's cache at commit time.
+  const changes = listenForChanges(config.databaseUrl, {
+    onChange: (notice) => {
+      if (notice.table === 'api_keys' && notice.keyHash) apiKeys.invalidate(notice.keyHash);
+      if (notice.table === 'tenants' && notice.tenantId) apiKeys.invalidateTenant(notice.tenantId);
+    },
+    onResync: () => apiKeys.invalidate(),
+    onError: (error) => logger.warn('change_listener_error', { error }),
+  });
+  await changes.ready;
+  // Group commit: concurrent requests share one INSERT; each still answers only after its commit.
+  const store = new PgEventWriter(config.databaseUrl, {
+    poolMax: config.eventBatching.maxInFlightFlushes,
+    onPoolError: (error) => logger.warn('event_writer_pool_error', { error }),
+  });
+  const writer = new BatchingEventWriter(store, config.eventBatching);
+  const events = new EventService({ writer, onStored: () => relay.nudge(), logger, onAccepted: metrics.events });
+  const readiness = { postgres: () => pingDatabase(db) };
+  const dependencyWatch = appMetrics.watchDependencies(readiness);
+  const outboxWatch = watchOutbox(eventRepository, metrics);
+  const app = createApp({
+    logger,
+    apiKeys,
+    events,
+    rateLimiter: new RateLimiter(config.rateLimit),
+    readiness,
+    pixels,
+    isStopping: () => lifecycle.stopping,
+    http: config.http,
+    metrics: { middleware: metrics.middleware(), render: () => appMetrics.render(), pixelServed: metrics.pixelServed },
+  });
+
+  const server = app.listen(config.http.port, config.http.host);
+  await once(server, 'listening');
+  relay.start();
+
+  lifecycle.add('ingest-http', () => closeServer(server));
+  lifecycle.add('event-writer', async () => {
+    await writer.close();
+    await store.close();
+    logger.info('event_writer_closed', { ...writer.stats() });
+  });
+  lifecycle.add('outbox-relay', () => relay.stop());
+  lifecycle.add('ingest-producer', () => producer.disconnect());
+  lifecycle.add('ingest-change-listener', async () => {
+    dependencyWatch.stop();
+    outboxWatch.stop();
+    await changes.close();
+  });
+
+  const { port } = server.address() as AddressInfo;
+  const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
+  return { server, url: `http://${host}:${port}`, relay };
+}
+
+/** Stops accepting connections and waits for in-flight requests to finish. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}

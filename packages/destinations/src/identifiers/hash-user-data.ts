@@ -1,0 +1,36 @@
+import type { GoogleUserData } from '../google/google.identifiers';
+import type { MetaHashedUserData } from '../meta/meta.identifiers';
+import { identifierProfiles } from '../registry';
+import type { ErasableIdentifier, HashOptions, RawUserData } from './identifier-profile';
+
+/** What ingest stores in `user_data`: each profile's hashes under its key. */
+export interface HashedUserData {
+  meta: MetaHashedUserData;
+  google: GoogleUserData;
+}
+
+/**
+ * Normalises and hashes personal identifiers once for every identifier profile of the
+ * registry. Pure. Values that do not normalise are dropped, so the result never holds a raw
+ * identifier; Google's plain address fields (city, region, postal code, country) are the only
+ * unhashed output, as Google requires.
+ */
+export function hashUserData(input: RawUserData, options: HashOptions = {}): HashedUserData {
+  return Object.fromEntries(identifierProfiles().map((profile) => [profile.key, profile.hash(input, options)])) as unknown as HashedUserData;
+}
+
+/**
+ * The jsonb documents a stored event's `user_data` contains when it holds this person's
+ * identifier: one per hash, under every profile that can be searched by that identifier (so a
+ * value a site sent pre-hashed with either normalisation matches).
+ */
+export function erasureDocuments(identifier: ErasableIdentifier, raw: string, options: HashOptions): object[] {
+  const documents: object[] = [];
+  for (const profile of identifierProfiles()) {
+    const key = profile.erasure[identifier];
+    if (!key) continue;
+    const hashes = (profile.hash({ [identifier]: raw }, options) as Record<string, unknown>)[key];
+    if (Array.isArray(hashes)) for (const hash of hashes) documents.push({ [profile.key]: { [key]: [hash] } });
+  }
+  return documents;
+}

@@ -1,0 +1,75 @@
+import { isSha256Hex, sha256Hex } from '@attribution/core';
+
+/** Personal identifiers as the event schema takes them (`user_data`), before hashing. */
+export interface RawUserData {
+  email?: string | string[];
+  phone?: string | string[];
+  first_name?: string;
+  last_name?: string;
+  city?: string;
+  state?: string;
+  zip?: string;
+  country?: string;
+  external_id?: string | string[];
+}
+
+export interface HashOptions {
+  /** Tenant's ISO alpha-2 country, used for phone numbers written without a country code. */
+  defaultCountry?: string | null;
+}
+
+/** Identifiers a GDPR erasure can look a person up by. */
+export type ErasableIdentifier = 'email' | 'phone' | 'external_id';
+
+/**
+ * How one family of platforms wants identifiers normalised and hashed. Stored once per event,
+ * under `user_data[key]`, at ingest: raw values never reach storage, and platforms that share a
+ * profile (GA4 and Google Ads share Google's) share its hashes.
+ */
+export interface IdentifierProfile<T extends object = object, K extends string = string> {
+  readonly key: K;
+  /** Pure; drops every value that does not normalise, so the result never holds a raw identifier. */
+  hash(input: RawUserData, options: HashOptions): T;
+  /** Where an erasure finds each identifier's hash list in `user_data[key]`. */
+  readonly erasure: Partial<Record<ErasableIdentifier, string>>;
+}
+
+export type Normalise = (raw: string) => string | null;
+
+// A runtime guard, not only a type: user data arrives as JSON, and a stray number or object
+// must be skipped rather than crash the pipeline on `.trim()`.
+function asList(value: string | string[] | undefined): string[] {
+  const values: unknown[] = Array.isArray(value) ? value : [value];
+  return values.filter((v): v is string => typeof v === 'string');
+}
+
+/** Pre-hashed input is trusted as already normalised by the caller for this platform. */
+function hashOne(raw: string, normalise: Normalise): string | null {
+  const trimmed = raw.trim();
+  if (isSha256Hex(trimmed)) return trimmed.toLowerCase();
+  const normalised = normalise(raw);
+  return normalised === null ? null : sha256Hex(normalised);
+}
+
+/** Every value normalised and hashed, deduplicated; values that do not normalise are dropped. */
+export function hashAll(value: string | string[] | undefined, normalise: Normalise): string[] {
+  const hashes = asList(value).map((raw) => hashOne(raw, normalise));
+  return [...new Set(hashes.filter((h): h is string => h !== null))];
+}
+
+/** A plain (unhashed) field: a hash cannot be turned back into the plain text asked for, so it is dropped. */
+export function plainOne(value: string | undefined, normalise: Normalise): string | null {
+  if (typeof value !== 'string' || isSha256Hex(value.trim())) return null;
+  return normalise(value);
+}
+
+/** Omits keys without a value, so no empty list or `undefined` ever reaches a payload. */
+export function compact<T extends object>(fields: { [K in keyof Required<T>]: Required<T>[K] | null | undefined }): T {
+  const kept = Object.entries(fields).filter(([, v]) => v !== null && v !== undefined && (!Array.isArray(v) || v.length > 0));
+  return Object.fromEntries(kept) as T;
+}
+
+/** A stored event's hashes of one profile (empty when ingest stored none). */
+export function storedHashes<T extends object>(userData: Readonly<Record<string, object | undefined>>, profile: IdentifierProfile<T>): Partial<T> {
+  return (userData[profile.key] ?? {}) as Partial<T>;
+}

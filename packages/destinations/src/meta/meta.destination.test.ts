@@ -1,0 +1,67 @@
+import type { StoredEvent } from '@attribution/core';
+import type { DestinationConfig, OutgoingEvent } from '../destination-adapter';
+import { MetaDestination } from './meta.destination';
+import { metaPlatform } from './meta.platform';
+import type { MetaCredentials, MetaSettings } from './meta.schema';
+
+const NOW = 1_800_000_000;
+const destination: DestinationConfig<MetaSettings, MetaCredentials> = { tenantId: 't', platform: 'meta', status: 'active', settings: { pixel_id: '42', test_event_code: 'TEST1' }, credentials: { access_token: 'EAAx' } };
+
+function event(id: string): OutgoingEvent {
+  return { event: stored(id), consent: { allowed: true, basis: 'consent', adUserData: true, adPersonalization: true } };
+}
+
+function stored(id: string): StoredEvent {
+  return {
+    id, tenantId: 't', eventId: `e-${id}`, eventName: 'Lead', eventTime: NOW - 10, receivedAt: '', actionSource: 'system_generated',
+    sourceUrl: null, ipAddress: null, userAgent: null, userData: { meta: { external_id: ['a'.repeat(64)] } }, clickIds: {}, customData: {}, consent: null, traceId: null,
+  };
+}
+
+/** A Graph API stand-in that refuses any batch containing one of the `bad` event ids. */
+function graph(bad: Set<string>) {
+  const calls: string[][] = [];
+  const fetchImpl = (async (_url: string, init: RequestInit) => {
+    const body = JSON.parse(init.body as string) as { data: Array<{ event_id: string }>; test_event_code?: string };
+    const ids = body.data.map((e) => e.event_id);
+    calls.push(ids);
+    expect(body.test_event_code).toBe('TEST1');
+    const refused = ids.some((id) => bad.has(id));
+    return new Response(JSON.stringify(refused ? { error: { code: 100, message: 'Invalid parameter' } } : { events_received: ids.length }), { status: refused ? 400 : 200 });
+  }) as unknown as typeof fetch;
+  return { calls, fetchImpl };
+}
+
+describe('MetaDestination', () => {
+  it('sends one request for a valid batch', async () => {
+    const { calls, fetchImpl } = graph(new Set());
+    const meta = new MetaDestination({ graphUrl: 'http://graph.test/v25.0', timeoutMs: 1000 }, { fetch: fetchImpl, now: () => NOW * 1000 });
+    const outcomes = await meta.send(['1', '2', '3'].map(event), destination);
+    expect(calls).toHaveLength(1);
+    expect(outcomes.map((o) => o.kind)).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('isolates the one bad event of a refused batch so the others are delivered', async () => {
+    const { calls, fetchImpl } = graph(new Set(['e-6']));
+    const meta = new MetaDestination({ graphUrl: 'http://graph.test/v25.0', timeoutMs: 1000 }, { fetch: fetchImpl, now: () => NOW * 1000 });
+    const ids = ['1', '2', '3', '4', '5', '6', '7', '8'];
+    const outcomes = await meta.send(ids.map(event), destination);
+    const byPk = Object.fromEntries(outcomes.map((o) => [o.eventPk, o.kind]));
+    expect(byPk).toEqual({ 1: 'sent', 2: 'sent', 3: 'sent', 4: 'sent', 5: 'sent', 6: 'rejected', 7: 'sent', 8: 'sent' });
+    expect(calls.length).toBeLessThanOrEqual(1 + 2 * Math.log2(ids.length));
+    // Every good event was accepted in exactly one request.
+    const accepted = calls.filter((c) => !c.includes('e-6')).flat();
+    expect(accepted.sort()).toEqual(ids.filter((id) => id !== '6').map((id) => `e-${id}`).sort());
+  });
+
+  // A destination whose stored values do not pass these never reaches the adapter: the
+  // dispatcher parks its events (see the dispatcher's delivery-plan tests).
+  it('declares settings and credentials that refuse what Meta would not take', () => {
+    expect(metaPlatform.settings.validate(destination.settings).error).toBeUndefined();
+    expect(metaPlatform.credentials.validate({ access_token: 'EAAtoken-1234' }).error).toBeUndefined();
+    expect(metaPlatform.settings.validate({}).error?.message).toBe('"pixel_id" is required');
+    expect(metaPlatform.settings.validate({ pixel_id: 'abc' }).error?.message).toBe('"pixel_id" must be a Meta pixel (dataset) id: digits only');
+    expect(metaPlatform.credentials.validate({}).error?.message).toBe('"access_token" is required');
+    expect(metaPlatform.credentials.validate({ access_token: 'short' }).error).toBeDefined();
+  });
+});

@@ -1,0 +1,56 @@
+import type { DestinationAdapter, DestinationConfig, OutgoingEvent, SendOutcome } from '../destination-adapter';
+import { postMetaEvents, type MetaResult } from './meta.client';
+import { mapToMetaEvent } from './meta.mapper';
+import type { MetaCredentials, MetaEventsRequest, MetaServerEvent, MetaSettings } from './meta.schema';
+
+type Mapped = { pk: string; event: MetaServerEvent };
+
+export interface MetaDestinationConfig {
+  graphUrl: string;
+  timeoutMs: number;
+}
+
+/** Meta Conversions API: `POST {graph}/{pixel_id}/events`, up to 1000 events a request. */
+export class MetaDestination implements DestinationAdapter<MetaSettings, MetaCredentials> {
+  constructor(
+    private readonly config: MetaDestinationConfig,
+    private readonly deps: { fetch?: typeof fetch; now?: () => number } = {},
+  ) {}
+
+  async send(outgoing: OutgoingEvent[], destination: DestinationConfig<MetaSettings, MetaCredentials>): Promise<SendOutcome[]> {
+    const { pixel_id: pixelId, test_event_code: testEventCode } = destination.settings;
+    const accessToken = destination.credentials.access_token;
+    const nowSeconds = Math.floor((this.deps.now ?? Date.now)() / 1000);
+    const outcomes: SendOutcome[] = [];
+    const valid: Mapped[] = [];
+    // Meta rejects the whole batch for one bad event, so bad ones never join a batch.
+    for (const { event } of outgoing) {
+      const mapped = mapToMetaEvent(event, nowSeconds);
+      if (mapped.ok) valid.push({ pk: event.id, event: mapped.event });
+      else outcomes.push({ eventPk: event.id, kind: 'rejected', statusCode: null, reason: mapped.reason });
+    }
+    if (valid.length === 0) return outcomes;
+
+    const post = (batch: Mapped[]) => {
+      const body: MetaEventsRequest = { data: batch.map((v) => v.event), access_token: accessToken };
+      if (testEventCode) body.test_event_code = testEventCode;
+      return postMetaEvents(this.config.graphUrl, pixelId, body, this.config.timeoutMs, this.deps.fetch);
+    };
+    outcomes.push(...(await this.sendIsolating(valid, post)));
+    return outcomes;
+  }
+
+  /**
+   * Meta refuses a whole batch for one invalid event. When a batch is refused outright, halve it
+   * and send the halves, so the valid events still go through and only the bad ones fail
+   * (a few extra requests per bad event, log2 of the batch size deep).
+   */
+  private async sendIsolating(batch: Mapped[], post: (batch: Mapped[]) => Promise<MetaResult>): Promise<SendOutcome[]> {
+    const result = await post(batch);
+    if (result.kind === 'rejected' && batch.length > 1) {
+      const middle = Math.ceil(batch.length / 2);
+      return [...(await this.sendIsolating(batch.slice(0, middle), post)), ...(await this.sendIsolating(batch.slice(middle), post))];
+    }
+    return batch.map(({ pk }) => (result.kind === 'ok' ? { eventPk: pk, kind: 'sent', statusCode: result.statusCode } : { eventPk: pk, ...result }));
+  }
+}
