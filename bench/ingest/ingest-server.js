@@ -9,7 +9,9 @@ const { writeFileSync } = require('node:fs');
 const { Session } = require('node:inspector');
 const path = require('node:path');
 const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
-const { Lifecycle, createLogger, createTransport, topicSpecs } = require('@attribution/core');
+const { createLogger } = require('@attribution/core');
+const { Lifecycle } = require('@attribution/runtime');
+const { createTransport, topicSpecs } = require('@attribution/transport');
 const { createDbClient } = require('@attribution/db');
 const { loadIngestConfig, startIngestApi } = require('@attribution/ingest-api');
 const batching = require('@attribution/ingest-api/dist/events/batching-event-writer');
@@ -48,7 +50,7 @@ async function main() {
   const config = loadIngestConfig(process.env);
   const logger = createLogger({ service: 'api', level: config.logLevel });
   const lifecycle = new Lifecycle({ logger, timeoutMs: config.shutdownTimeoutMs, exit: (code) => process.exit(code) });
-  lifecycle.installSignalHandlers();
+  lifecycle.installProcessHandlers();
   const db = createDbClient(config.databaseUrl);
   if (process.env.BENCH_WRITER === 'legacy-prisma') useLegacyWriter(db);
   if (process.env.BENCH_HTTP_METRICS === 'off') withoutHttpMetrics();
@@ -60,8 +62,8 @@ async function main() {
   });
   let published = 0;
   const { url } = await startIngestApi(config, { db, transport, logger, lifecycle, onPublished: (n) => (published += n) });
-  lifecycle.add('transport', () => transport.close());
-  lifecycle.add('database', () => db.$disconnect());
+  lifecycle.add('transport', () => transport.close(), 'clients');
+  lifecycle.add('database', () => db.$disconnect(), 'clients');
 
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();

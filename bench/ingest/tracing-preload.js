@@ -3,7 +3,6 @@
 // before express, http and pg load (as in the app's own main), configured exactly as the app
 // configures it, from the standard OTEL_* variables (run.js points OTEL_EXPORTER_OTLP_ENDPOINT at
 // its sink; `--env OTEL_TRACES_SAMPLER_ARG=0.1` or `--env OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128` vary it).
-const Joi = require('joi');
-const { observabilityEnvKeys, parseEnv, startTracing, toObservabilityConfig } = require('@attribution/core');
+const { observabilityEnvKeys, parseEnv, startTracing, toObservabilityConfig } = require('@attribution/runtime');
 
-startTracing('ingest-api', toObservabilityConfig(parseEnv(Joi.object(observabilityEnvKeys), process.env)).tracing);
+startTracing('ingest-api', toObservabilityConfig(parseEnv(observabilityEnvKeys, process.env)).tracing);

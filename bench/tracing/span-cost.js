@@ -10,7 +10,7 @@
  */
 const http = require('node:http');
 const { context, propagation, ROOT_CONTEXT, SpanKind, trace } = require('@opentelemetry/api');
-const { startTracing, tracer, withSpan } = require('@attribution/core');
+const { startTracing, tracer, withSpan } = require('@attribution/runtime');
 
 const mode = process.argv[2] || 'export';
 const REQUESTS = 100_000;

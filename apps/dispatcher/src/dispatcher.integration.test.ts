@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { createLogger, type StoredEvent } from '@attribution/core';
 import { createDbClient, DeliveryRepository, sealDestinationCredentials, type Db } from '@attribution/db';
 import { Lifecycle } from '@attribution/runtime';
@@ -13,7 +14,7 @@ import {
   uniqueTopicPrefix,
   waitUntil,
 } from '@attribution/testing';
-import { encodeEventMessage, KafkaTransport, topicSpecs } from '@attribution/transport';
+import { encodeEventMessage, KafkaTransport, retryMessage, topicSpecs } from '@attribution/transport';
 import { replayDeliveries } from '@attribution/cli';
 import { startDispatcher } from './composition-root';
 import { loadDispatcherConfig, type DispatcherConfig } from './env';
@@ -169,6 +170,48 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
       "the hanging tenant's deliveries to go to the retry tiers",
     );
     meta.delayFor('1007', 0);
+  });
+
+  it('dead-letters undecodable bytes on the events topic and on a retry topic as they came, and keeps both partitions flowing', async () => {
+    const { tenant } = await tenantWithMeta('1008');
+    const kafka = new Kafka({ clientId: 'poison-test', brokers: config.kafka!.brokers, logLevel: logLevel.NOTHING });
+    const raw = kafka.producer();
+    await raw.connect();
+    // Not UTF-8, so no JSON either: what a foreign producer or a damaged segment leaves behind.
+    const poison = (tag: number) => Buffer.from([0xff, 0xfe, tag, 0x00, 0x81]);
+    // Same key as the tenant's events, so the poison sits on the partition its events use.
+    await raw.send({ topic: config.topics.events, messages: [{ key: tenant.id, value: poison(1) }] });
+    const retryTier = config.topics.retries[0]!.name;
+    await raw.send({ topic: retryTier, messages: [{ key: `${tenant.id}:meta`, value: poison(2), headers: { 'x-destination': 'meta', 'x-attempt': '1', 'x-due-at': '0' } }] });
+    await raw.disconnect();
+
+    const [afterEvents, afterRetry] = await insertStoredEvents(db, tenant.id, 2);
+    await publish([afterEvents!]);
+    const p = producer();
+    await p.connect();
+    await p.send(retryTier, [retryMessage(afterRetry!, { destination: 'meta', attempt: 1, dueAt: Date.now() }, 'HTTP 503')]);
+    await p.disconnect();
+    await waitForStatus([afterEvents!, afterRetry!], 'sent');
+
+    const letters: KafkaMessage[] = [];
+    const reader = kafka.consumer({ groupId: `${config.groupId}-dlq-reader` });
+    await reader.connect();
+    await reader.subscribe({ topics: [config.topics.deadLetter], fromBeginning: true });
+    await reader.run({ eachMessage: async ({ message }) => void letters.push(message) });
+    const step = (m: KafkaMessage) => m.headers?.['dlq-step']?.toString();
+    await waitUntil(async () => letters.filter((m) => step(m) === 'decode' || step(m) === 'retry').length === 2, 'both poison messages in the dead-letter topic');
+    await reader.disconnect();
+    const decoded = letters.find((m) => step(m) === 'decode')!;
+    const retried = letters.find((m) => step(m) === 'retry')!;
+    expect(Buffer.compare(decoded.value!, poison(1))).toBe(0);
+    expect(Buffer.compare(retried.value!, poison(2))).toBe(0);
+    expect(decoded.headers!['dlq-reason']!.toString()).toBe('Message is not UTF-8');
+    expect(retried.headers!['x-destination']!.toString()).toBe('meta');
+    // Every offset is committed past the poison: nothing waits, nothing comes back.
+    await waitUntil(async () => {
+      const lag = [...(await transport.consumerLag(config.groupId, [config.topics.events])), ...(await transport.consumerLag(`${config.groupId}-retry`, [retryTier]))];
+      return lag.every((row) => row.lag === 0);
+    }, 'the consumer groups to commit past the poison messages');
   });
 
   it('exposes the dispatch KPIs on /metrics', async () => {

@@ -48,8 +48,8 @@ export function createDispatcherMetrics(metrics: AppMetrics): DispatcherMetrics 
   // Every platform of the registry has its series from the start, at zero: dashboards and
   // alerts see a platform before its first event, and a missing one means it is not wired.
   for (const platform of PLATFORM_IDS) {
-    duration.labels(platform);
-    dead.labels(platform, 'dispatch');
+    duration.zero({ destination: platform });
+    dead.labels(platform, 'dispatch').inc(0);
   }
   return {
     attempt: (d, outcome, code) => attempts.labels(d, outcome, code === null ? 'none' : String(code)).inc(),

@@ -9,7 +9,7 @@ import { createApp } from './app';
 import { ApiKeyService } from './auth/api-key.service';
 import { RateLimiter } from './http/rate-limiter';
 import { EventService } from './events/event.service';
-import { loadVerifiedPixels } from './pixel/verified-pixels.service';
+import { loadVerifiedPixels } from './pixel/verified-pixels.loader';
 
 const now = () => Date.now();
 const event = (overrides: Record<string, unknown> = {}) => ({

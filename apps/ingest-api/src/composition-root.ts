@@ -14,7 +14,7 @@ import { EventService } from './events/event.service';
 import { createIngestMetrics } from './ingest.metrics';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { watchOutbox } from './outbox/outbox-gauge';
-import { loadVerifiedPixels } from './pixel/verified-pixels.service';
+import { loadVerifiedPixels } from './pixel/verified-pixels.loader';
 
 export interface IngestApiDeps {
   db: Db;

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { PublishedPixel } from '@attribution/pixel';
 import { isNotModified } from './conditional-get';
 import { negotiateEncoding } from './negotiate-encoding';
-import { precomputePixelAssets } from './pixel-assets.service';
+import { precomputePixelAssets } from './pixel-assets';
 
 const ROUTE = '/:version/tracking.js';
 

@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { FakePlatformServer, readBody } from './fake-platform-server';
 import { ga4RequestProblems, type Ga4ValidationMessage } from './ga4-request-rules';
 
 export * from './ga4-request-rules';
@@ -54,7 +53,7 @@ export interface FakeGa4Event {
  *   `replyNextFor()` and `delayFor()` do so for one measurement id (one tenant's stream).
  * Use `${fake.baseUrl}/mp/collect` as the dispatcher's GA4_MP_URL.
  */
-export class FakeGa4 {
+export class FakeGa4 extends FakePlatformServer {
   readonly received: ReceivedGa4Request[] = [];
   readonly invalid: InvalidGa4Request[] = [];
   readonly unauthorised: Ga4RecordedRequest[] = [];
@@ -65,9 +64,10 @@ export class FakeGa4 {
   private readonly script: Ga4ScriptedReply[] = [];
   private readonly streamScripts = new Map<string, Ga4ScriptedReply[]>();
   private readonly streamDelays = new Map<string, number>();
-  private readonly waiters: Array<() => void> = [];
-  private server: Server | undefined;
-  baseUrl = '';
+  /** GA4_MP_URL for a dispatcher that sends here. */
+  env(): Record<string, string> {
+    return { GA4_MP_URL: `${this.baseUrl}/mp/collect` };
+  }
 
   /** Registers an api_secret the fake treats as valid for a measurement id (several may be). */
   allow(measurementId: string, apiSecret: string): this {
@@ -103,45 +103,20 @@ export class FakeGa4 {
     });
   }
 
-  /** Resolves once at least `count` events have been received (valid and authorised). */
-  async waitForEvents(count: number, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.eventsReceived().length < count) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) {
-        throw new Error(`fake GA4 received ${this.eventsReceived().length} of ${count} events (invalid requests: ${this.invalid.length}, unauthorised: ${this.unauthorised.length})`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      void this.handle(req).then(({ status, body }) => {
-        if (body === undefined) res.writeHead(status).end();
-        else res.writeHead(status, { 'content-type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
-        this.waiters.splice(0).forEach((wake) => wake());
-      });
-    });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await this.listen();
     return this;
   }
 
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  protected acceptedCount(): number {
+    return this.eventsReceived().length;
   }
 
-  private async handle(req: IncomingMessage): Promise<Ga4ScriptedReply> {
+  protected shortfall(count: number): string {
+    return `fake GA4 received ${this.eventsReceived().length} of ${count} events (invalid requests: ${this.invalid.length}, unauthorised: ${this.unauthorised.length})`;
+  }
+
+  protected async handle(req: IncomingMessage): Promise<Ga4ScriptedReply> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://fake');
     const debug = url.pathname === '/debug/mp/collect';
@@ -180,10 +155,4 @@ export class FakeGa4 {
     if (messages.length === 0 && authorised) this.received.push({ ...credentials, body: body as ReceivedGa4Request['body'] });
     return { status: 204 };
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

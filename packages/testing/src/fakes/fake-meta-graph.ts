@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { FakePlatformServer, readBody } from './fake-platform-server';
 import { META_MAX_EVENTS, metaEventProblems } from './meta-request-rules';
 
 export interface ReceivedMetaRequest {
@@ -20,7 +19,7 @@ export interface ScriptedReply {
  * documents (path, token, batch size, each event's fields and hashing) and can be scripted to
  * fail (401/190, 429, 5xx). Only accepted requests are recorded as received.
  */
-export class FakeMetaGraph {
+export class FakeMetaGraph extends FakePlatformServer {
   readonly received: ReceivedMetaRequest[] = [];
   readonly rejected: Array<{ status: number; body: unknown }> = [];
   /** When each event id was first accepted (ms since epoch), for latency measurements. */
@@ -29,9 +28,10 @@ export class FakeMetaGraph {
   private readonly script: ScriptedReply[] = [];
   private readonly pixelScripts = new Map<string, ScriptedReply[]>();
   private readonly pixelDelays = new Map<string, number>();
-  private readonly waiters: Array<() => void> = [];
-  private server: Server | undefined;
-  baseUrl = '';
+  /** META_GRAPH_URL for a dispatcher that sends here. */
+  env(): Record<string, string> {
+    return { META_GRAPH_URL: this.baseUrl };
+  }
 
   /** Registers the only access token the fake accepts for a pixel. */
   allow(pixelId: string, accessToken: string): this {
@@ -66,42 +66,20 @@ export class FakeMetaGraph {
     return this.received.flatMap((r) => r.data.map((e) => ({ ...e, pixelId: r.pixelId })));
   }
 
-  /** Resolves once at least `count` events have been accepted. */
-  async waitForEvents(count: number, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.eventsReceived().length < count) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`fake Meta received ${this.eventsReceived().length} of ${count} events`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
   async start(version = 'v25.0'): Promise<this> {
-    this.server = createServer((req, res) => {
-      void this.handle(req).then(({ status, body }) => {
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-        this.waiters.splice(0).forEach((wake) => wake());
-      });
-    });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/${version}`;
+    await this.listen(`/${version}`);
     return this;
   }
 
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  protected acceptedCount(): number {
+    return this.eventsReceived().length;
   }
 
-  private async handle(req: IncomingMessage): Promise<ScriptedReply> {
+  protected shortfall(count: number): string {
+    return `fake Meta received ${this.eventsReceived().length} of ${count} events`;
+  }
+
+  protected async handle(req: IncomingMessage): Promise<ScriptedReply> {
     const raw = await readBody(req);
     const match = /^\/v\d+\.\d+\/(\d+)\/events(?:\?(.*))?$/.exec(req.url ?? '');
     const delay = match ? this.pixelDelays.get(match[1]!) : undefined;
@@ -143,10 +121,4 @@ export class FakeMetaGraph {
 
 export function graphError(status: number, code: number, message: string): ScriptedReply {
   return { status, body: { error: { message, type: code === 190 ? 'OAuthException' : 'GraphMethodException', code, fbtrace_id: 'fake' } } };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

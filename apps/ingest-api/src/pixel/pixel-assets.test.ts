@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PublishedPixel } from '@attribution/pixel';
-import { precomputePixelAssets } from './pixel-assets.service';
+import { precomputePixelAssets } from './pixel-assets';
 
 const pixel = (version: string): PublishedPixel => {
   const body = Buffer.from(`/* ${version} */`);

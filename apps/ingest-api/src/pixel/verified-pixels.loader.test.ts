@@ -1,5 +1,5 @@
 import type { PublishedPixel } from '@attribution/pixel';
-import { loadVerifiedPixels } from './verified-pixels.service';
+import { loadVerifiedPixels } from './verified-pixels.loader';
 
 describe('loadVerifiedPixels', () => {
   it('returns what the loader verified', () => {

@@ -1,0 +1,106 @@
+import type { Platform } from '@attribution/destinations';
+import { topicNames } from '@attribution/transport';
+import { NOW_MS, PipelineWorld, TENANT, routed, storedEvent } from '../../test/dispatch-fakes';
+import type { DestinationRouting } from '../routing/destination-routing';
+import { CircuitBreaker, type CircuitTransition } from './circuit-breaker';
+import { DeliveryPipeline } from './delivery-pipeline';
+
+const topics = topicNames('t.', [30_000, 120_000]);
+
+function pipeline(world: PipelineWorld, adapters: Array<[Platform, ReturnType<PipelineWorld['adapter']>]>, breaker = new CircuitBreaker({ failureThreshold: 3, openMs: 60_000 })) {
+  return new DeliveryPipeline(
+    { tenantConcurrency: 2, retryJitter: 0 },
+    {
+      routing: world.destinationRouting as unknown as DestinationRouting,
+      adapters: new Map(adapters),
+      deliveries: world.deliveries,
+      producer: world.producer,
+      topics,
+      breaker,
+      logger: world.logger,
+      metrics: world.dispatcherMetrics,
+      now: () => NOW_MS,
+    },
+  );
+}
+
+describe('DeliveryPipeline', () => {
+  it('gives every (event, destination) exactly one recorded outcome, follow-up messages first', async () => {
+    const world = new PipelineWorld();
+    world.routing = { consentPolicy: 'block', destinations: [routed('meta'), routed('ga4')] };
+    const events = [storedEvent(), storedEvent(), storedEvent({ consent: { ad_storage: 'denied', analytics_storage: 'granted' } })];
+    const answers = new Map([[events[1]!.id, { kind: 'retry', statusCode: 503, reason: 'HTTP 503' } as const]]);
+    const meta = world.adapter('meta', (e) => answers.get(e.id) ?? { kind: 'sent', statusCode: 200 });
+    const ga4 = world.adapter('ga4', () => ({ kind: 'sent', statusCode: 204 }));
+    await pipeline(world, [['meta', meta], ['ga4', ga4]]).dispatchNew(events);
+
+    const outcomes = world.records().map((r) => `${r.destination}:${r.eventPk}:${r.status}`);
+    expect(outcomes.sort()).toEqual(
+      [
+        `meta:${events[0]!.id}:sent`,
+        `meta:${events[1]!.id}:retrying`,
+        `meta:${events[2]!.id}:blocked_consent`,
+        `ga4:${events[0]!.id}:sent`,
+        `ga4:${events[1]!.id}:sent`,
+        `ga4:${events[2]!.id}:sent`,
+      ].sort(),
+    );
+    // The retry message is durable before the row that says it exists.
+    const kinds = world.steps.map((s) => s.kind);
+    expect(kinds.indexOf('produce')).toBeLessThan(kinds.indexOf('record'));
+    expect(world.produced().map((p) => p.topic)).toEqual(['t.events.retry.30s']);
+  });
+
+  it('hands the adapter the consent decision it must apply (GA4 without ad_user_data gets no user data)', async () => {
+    const world = new PipelineWorld();
+    world.routing = { consentPolicy: 'block', destinations: [routed('ga4')] };
+    const ga4 = world.adapter('ga4', () => ({ kind: 'sent', statusCode: 204 }));
+    await pipeline(world, [['ga4', ga4]]).dispatchNew([storedEvent({ consent: { analytics_storage: 'granted', ad_user_data: 'denied', ad_personalization: 'granted' } })]);
+    const [send] = world.steps.filter((s) => s.kind === 'send');
+    expect(send?.kind === 'send' && send.events[0]?.consent).toEqual({ allowed: true, basis: 'consent', adUserData: false, adPersonalization: true });
+  });
+
+  it('while the circuit is open, sends nothing, logs the transitions once and counts every skipped event', async () => {
+    const world = new PipelineWorld();
+    world.routing = { consentPolicy: 'block', destinations: [routed('meta')] };
+    const transitions: CircuitTransition[] = [];
+    const breaker = new CircuitBreaker({ failureThreshold: 1, openMs: 60_000 }, () => NOW_MS, (_key, to) => transitions.push(to));
+    const meta = world.adapter('meta', () => ({ kind: 'retry', statusCode: null, reason: 'timeout' }));
+    const run = pipeline(world, [['meta', meta]], breaker);
+    await run.dispatchNew([storedEvent()]);
+    for (let batch = 0; batch < 5; batch += 1) await run.dispatchNew(Array.from({ length: 20 }, () => storedEvent()));
+
+    expect(world.steps.filter((s) => s.kind === 'send')).toHaveLength(1);
+    expect(transitions).toEqual(['open']);
+    expect(world.records().filter((r) => r.status === 'retrying')).toHaveLength(101);
+    // One line for the one real failure, none for the 100 events the breaker held back.
+    expect(world.logEvents().filter((e) => e === 'dispatch_failed')).toHaveLength(1);
+    expect(await world.metricsText()).toContain('attribution_dispatch_attempts_total{destination="meta",outcome="circuit_open",status_code="none"} 100');
+  });
+
+  it('sends a retry to its own destination only, and fails it when the tenant removed that destination', async () => {
+    const world = new PipelineWorld();
+    world.routing = { consentPolicy: 'block', destinations: [routed('meta'), routed('ga4')] };
+    const meta = world.adapter('meta', () => ({ kind: 'sent', statusCode: 200 }));
+    const ga4 = world.adapter('ga4', () => ({ kind: 'sent', statusCode: 204 }));
+    const run = pipeline(world, [['meta', meta], ['ga4', ga4]]);
+    const retried = storedEvent();
+    await run.dispatchRetries(TENANT, 'meta', [{ event: retried, failedAttempts: 1, consent: { basis: 'consent', adUserData: true, adPersonalization: true } }]);
+    expect(world.steps.filter((s) => s.kind === 'send').map((s) => s.kind === 'send' && s.platform)).toEqual(['meta']);
+
+    world.routing = { consentPolicy: 'block', destinations: [routed('ga4')] };
+    const orphan = storedEvent();
+    await run.dispatchRetries(TENANT, 'meta', [{ event: orphan, failedAttempts: 1 }]);
+    expect(world.records().at(-1)).toMatchObject({ eventPk: orphan.id, destination: 'meta', status: 'failed', error: 'destination is no longer configured' });
+  });
+
+  it('parks refused credentials, marks the destination once per batch and logs no token', async () => {
+    const world = new PipelineWorld();
+    world.routing = { consentPolicy: 'block', destinations: [routed('meta')] };
+    const meta = world.adapter('meta', () => ({ kind: 'auth', statusCode: 401, reason: 'code 190: Error validating access token' }));
+    await pipeline(world, [['meta', meta]]).dispatchNew([storedEvent(), storedEvent()]);
+    expect(world.records().map((r) => r.status)).toEqual(['parked', 'parked']);
+    expect(world.marked).toEqual([`${TENANT}:meta`]);
+    expect(world.logEvents()).toEqual(['auth_error']);
+  });
+});
