@@ -47,7 +47,7 @@ export interface TestMechanism {
  * once in the registry: the CLI, consent, hashing, delivery, retries and metrics read it from
  * there. See docs/destinations.md for the recipe to add one.
  */
-export interface PlatformDefinition<Id extends string = string, S = unknown, C = unknown, E extends EnvFields = EnvFields> {
+export interface PlatformDefinition<Id extends string = string, S = unknown, C = unknown, E extends EnvFields = EnvFields, I extends IdentifierProfile = IdentifierProfile> {
   readonly id: Id;
   readonly displayName: string;
   /** The API version spoken (also in the default base URL). */
@@ -57,7 +57,7 @@ export interface PlatformDefinition<Id extends string = string, S = unknown, C =
   readonly settings: Joi.ObjectSchema<S>;
   readonly credentials: Joi.ObjectSchema<C>;
   readonly consent: ConsentRequirements;
-  readonly identifiers: IdentifierProfile;
+  readonly identifiers: I;
   readonly limits: PlatformLimits;
   /** Retries stop before this (an hour short of the platform's maximum event age). */
   readonly retryHorizonSeconds: number;
@@ -68,9 +68,9 @@ export interface PlatformDefinition<Id extends string = string, S = unknown, C =
 }
 
 /** The declaration of a platform; settings and credentials schemas come from its options. */
-export function definePlatform<const Id extends string, S, C, E extends EnvFields>(
-  definition: Omit<PlatformDefinition<Id, S, C, E>, 'settings' | 'credentials' | 'retryHorizonSeconds'>,
-): PlatformDefinition<Id, S, C, E> {
+export function definePlatform<const Id extends string, S, C, E extends EnvFields, I extends IdentifierProfile>(
+  definition: Omit<PlatformDefinition<Id, S, C, E, I>, 'settings' | 'credentials' | 'retryHorizonSeconds'>,
+): PlatformDefinition<Id, S, C, E, I> {
   return {
     ...definition,
     settings: optionsSchema<S>(definition.options, 'settings'),

@@ -1,13 +1,10 @@
-import type { GoogleUserData } from '../google/google.identifiers';
-import type { MetaHashedUserData } from '../meta/meta.identifiers';
-import { identifierProfiles } from '../registry';
-import type { ErasableIdentifier, HashOptions, RawUserData } from './identifier-profile';
+import { identifierProfiles, type AnyPlatformDefinition } from '../registry';
+import type { ErasableIdentifier, HashOptions, IdentifierProfile, RawUserData } from './identifier-profile';
 
-/** What ingest stores in `user_data`: each profile's hashes under its key. */
-export interface HashedUserData {
-  meta: MetaHashedUserData;
-  google: GoogleUserData;
-}
+type Profiles = AnyPlatformDefinition['identifiers'];
+
+/** What ingest stores in `user_data`: each profile's hashes under its key (from the registry). */
+export type HashedUserData = { [P in Profiles as P['key']]: P extends IdentifierProfile<infer T> ? T : never };
 
 /**
  * Normalises and hashes personal identifiers once for every identifier profile of the

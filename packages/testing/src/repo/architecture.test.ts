@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PLATFORM_IDS } from '@attribution/destinations';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -88,7 +89,7 @@ describe('the whole tree', () => {
   const production = tracked.filter((f) => /^(apps|packages)\/[^/]+\/src\/.*\.ts$/.test(f) && !isTest(f) && !f.includes('/generated/'));
 
   it('names no platform as a platform outside the destinations package and its fakes', () => {
-    const ids = ['meta', 'ga4'];
+    const ids = [...PLATFORM_IDS];
     // A platform id as a literal, a comparison with one, or a case of a switch; not `info['meta']`.
     const pattern = new RegExp(`(?<!\\[)(['"\`])(?:${ids.join('|')})\\1|platform\\s*===\\s*['"]|case\\s+'(?:${ids.join('|')})'`);
     // The destinations package, and the test harness (its fakes and fixtures are per platform).
