@@ -1,8 +1,8 @@
 import type { Logger } from '@attribution/core';
-import { DeliveryRepository, DestinationRepository, listenForChanges, pingDatabase, type Db } from '@attribution/db';
+import { DeliveryRepository, DestinationRepository, listenForChanges, openDatabase, pingDatabase, type Db } from '@attribution/db';
 import { createAdapters, type DestinationAdapter, type Platform } from '@attribution/destinations';
-import { createAppMetrics, startOpsServer, type AppMetrics, type Lifecycle, type OpsServer } from '@attribution/runtime';
-import type { Consumer, Transport } from '@attribution/transport';
+import { createAppMetrics, startOpsServer, type AppMetrics, type Lifecycle, type OpsServer, type ServiceContext } from '@attribution/runtime';
+import { openBus, type Consumer, type Transport } from '@attribution/transport';
 import { EventsConsumer } from './consumer/events.consumer';
 import { RetryConsumer } from './consumer/retry.consumer';
 import { CircuitBreaker } from './delivery/circuit-breaker';
@@ -140,4 +140,12 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
     retryConsumer.run(config.topics.retries.map((t) => t.name), new RetryConsumer({ pipeline, deadLetter, logger }).handleBatch),
   ]);
   return { ops, routing };
+}
+
+/** The deployed dispatcher: its own database client and bus (closed after its stages), then the app. */
+export async function runDispatcher({ config, logger, lifecycle }: ServiceContext<DispatcherConfig>): Promise<{ port: number }> {
+  const db = openDatabase(config.databaseUrl, lifecycle);
+  const transport = await openBus(config, lifecycle);
+  const { ops } = await startDispatcher(config, { db, transport, logger, lifecycle });
+  return { port: Number(new URL(ops.url).port) };
 }

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { platformEnvFields } from '@attribution/destinations';
-import { envFields, field, integerField, optionalField, parseEnv, required, serviceEnvKeys, toServiceConfig, type EnvOf, type EnvSource } from '@attribution/runtime';
+import { envFields, field, integerField, optionalField, configLoader, required, serviceEnvKeys, toServiceConfig, type EnvOf } from '@attribution/runtime';
 import { busEnvKeys, toBusConfig, transportEnvFields } from '@attribution/transport';
 
 export const dispatcherEnvKeys = {
@@ -47,6 +47,4 @@ export function toDispatcherConfig(env: DispatcherEnv) {
 
 export type DispatcherConfig = ReturnType<typeof toDispatcherConfig>;
 
-export function loadDispatcherConfig(source: EnvSource): DispatcherConfig {
-  return toDispatcherConfig(parseEnv(dispatcherEnvKeys, source));
-}
+export const loadDispatcherConfig = configLoader(dispatcherEnvKeys, toDispatcherConfig);

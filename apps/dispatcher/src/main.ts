@@ -9,16 +9,6 @@ runService({
   name: 'dispatcher',
   logAs: 'worker',
   config: () => toDispatcherConfig(parseEnv(schema, process.env)),
-  async start({ config, logger, lifecycle }) {
-    // Loaded after tracing starts, so pg is instrumented.
-    const [{ openDatabase }, { openBus }, { startDispatcher }] = await Promise.all([
-      import('@attribution/db'),
-      import('@attribution/transport'),
-      import('./composition-root'),
-    ]);
-    const db = openDatabase(config.databaseUrl, lifecycle);
-    const transport = await openBus(config, lifecycle);
-    const { ops } = await startDispatcher(config, { db, transport, logger, lifecycle });
-    return { port: Number(new URL(ops.url).port) };
-  },
+  // Loaded after tracing starts, so pg is instrumented.
+  start: async (context) => (await import('./composition-root')).runDispatcher(context),
 });

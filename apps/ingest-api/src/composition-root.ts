@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@attribution/core';
-import { ApiKeyRepository, EventRepository, PgEventWriter, listenForChanges, pingDatabase, type Db } from '@attribution/db';
-import { type AppMetrics, createAppMetrics, type Lifecycle } from '@attribution/runtime';
-import type { Transport } from '@attribution/transport';
+import { ApiKeyRepository, EventRepository, PgEventWriter, listenForChanges, openDatabase, pingDatabase, type Db } from '@attribution/db';
+import { createAppMetrics, type AppMetrics, type Lifecycle, type ServiceContext } from '@attribution/runtime';
+import { openBus, type Transport } from '@attribution/transport';
 import { createApp } from './app';
 import { ApiKeyService } from './auth/api-key.service';
 import type { IngestConfig } from './env';
@@ -122,4 +122,12 @@ function closeServer(server: Server): Promise<void> {
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeIdleConnections();
   });
+}
+
+/** The deployed ingest-api: its own database client and bus (closed after its stages), then the app. */
+export async function runIngestApi({ config, logger, lifecycle }: ServiceContext<IngestConfig>): Promise<{ port: number }> {
+  const db = openDatabase(config.databaseUrl, lifecycle);
+  const transport = await openBus(config, lifecycle);
+  const { url } = await startIngestApi(config, { db, transport, logger, lifecycle });
+  return { port: Number(new URL(url).port) };
 }

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { envFields, field, integerField, parseEnv, required, serviceEnvKeys, toServiceConfig, type EnvOf, type EnvSource } from '@attribution/runtime';
+import { envFields, field, integerField, configLoader, required, serviceEnvKeys, toServiceConfig, type EnvOf } from '@attribution/runtime';
 import { busEnvKeys, toBusConfig } from '@attribution/transport';
 import { DEFAULT_BATCHING_CONFIG as BATCHING } from './events/batching-event-writer';
 
@@ -43,6 +43,4 @@ export function toIngestConfig(env: IngestEnv) {
 
 export type IngestConfig = ReturnType<typeof toIngestConfig>;
 
-export function loadIngestConfig(source: EnvSource): IngestConfig {
-  return toIngestConfig(parseEnv(ingestEnvKeys, source));
-}
+export const loadIngestConfig = configLoader(ingestEnvKeys, toIngestConfig);

@@ -9,16 +9,6 @@ runService({
   name: 'ingest-api',
   logAs: 'api',
   config: () => toIngestConfig(parseEnv(schema, process.env)),
-  async start({ config, logger, lifecycle }) {
-    // Loaded after tracing starts, so express, http and pg are instrumented.
-    const [{ openDatabase }, { openBus }, { startIngestApi }] = await Promise.all([
-      import('@attribution/db'),
-      import('@attribution/transport'),
-      import('./composition-root'),
-    ]);
-    const db = openDatabase(config.databaseUrl, lifecycle);
-    const transport = await openBus(config, lifecycle);
-    const { url } = await startIngestApi(config, { db, transport, logger, lifecycle });
-    return { port: Number(new URL(url).port) };
-  },
+  // Loaded after tracing starts, so express, http and pg are instrumented.
+  start: async (context) => (await import('./composition-root')).runIngestApi(context),
 });

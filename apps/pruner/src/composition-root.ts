@@ -1,6 +1,6 @@
 import type { Logger } from '@attribution/core';
-import { pingDatabase, type Db } from '@attribution/db';
-import { type AppMetrics, createAppMetrics, type Lifecycle, type OpsServer, startOpsServer } from '@attribution/runtime';
+import { openDatabase, pingDatabase, type Db } from '@attribution/db';
+import { createAppMetrics, startOpsServer, type AppMetrics, type Lifecycle, type OpsServer, type ServiceContext } from '@attribution/runtime';
 import type { PrunerConfig } from './env';
 import { PruneScheduler } from './prune.scheduler';
 import { PruneService } from './prune.service';
@@ -22,7 +22,7 @@ export interface RunningPruner {
 export function createPruneService(config: PrunerConfig, deps: Omit<PrunerDeps, 'lifecycle'> & { shouldStop?: () => boolean }): PruneService {
   const metrics = deps.metrics ?? createAppMetrics('pruner', config.observability.version, config.observability.metrics);
   return new PruneService(
-    { databaseUrl: config.databaseUrl, batchSize: config.batchSize, batchPauseMs: config.batchPauseMs },
+    { databaseUrl: config.databaseUrl, batchSize: config.prune.batchSize, batchPauseMs: config.prune.batchPauseMs },
     { db: deps.db, logger: deps.logger, metrics: createPrunerMetrics(metrics), ...(deps.shouldStop ? { shouldStop: deps.shouldStop } : {}) },
   );
 }
@@ -35,7 +35,7 @@ export async function startPruner(config: PrunerConfig, deps: PrunerDeps): Promi
   const { db, logger, lifecycle } = deps;
   const metrics = deps.metrics ?? createAppMetrics('pruner', config.observability.version, config.observability.metrics);
   const service = createPruneService(config, { db, logger, metrics, shouldStop: () => lifecycle.stopping });
-  const scheduler = new PruneScheduler({ schedule: config.schedule }, { service, logger });
+  const scheduler = new PruneScheduler({ schedule: config.prune.schedule }, { service, logger });
   scheduler.start();
   const checks = { postgres: () => pingDatabase(db) };
   const watcher = metrics.watchDependencies(checks);
@@ -52,4 +52,11 @@ export async function startPruner(config: PrunerConfig, deps: PrunerDeps): Promi
     await ops.close();
   });
   return { ops, service };
+}
+
+/** The deployed pruner: its own database client (closed after its stages), then the scheduler. */
+export async function runPruner({ config, logger, lifecycle }: ServiceContext<PrunerConfig>): Promise<{ port: number; schedule: string }> {
+  const db = openDatabase(config.databaseUrl, lifecycle);
+  const { ops } = await startPruner(config, { db, logger, lifecycle });
+  return { port: Number(new URL(ops.url).port), schedule: config.prune.schedule };
 }

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { CronExpressionParser } from 'cron-parser';
-import { envFields, field, integerField, parseEnv, required, serviceEnvKeys, toServiceConfig, type EnvOf, type EnvSource } from '@attribution/runtime';
+import { envFields, field, integerField, configLoader, required, serviceEnvKeys, toServiceConfig, type EnvOf } from '@attribution/runtime';
 
 export const prunerEnvKeys = {
   PRUNER_PORT: envFields.port(8082),
@@ -28,15 +28,12 @@ export function toPrunerConfig(env: PrunerEnv) {
   return {
     http: { port: env.PRUNER_PORT, host: env.HOST },
     databaseUrl: env.DATABASE_URL,
-    schedule: env.PRUNE_SCHEDULE,
-    batchSize: env.PRUNE_BATCH_SIZE,
-    batchPauseMs: env.PRUNE_BATCH_PAUSE_MS,
+    /** When the run starts (cron, UTC) and how it deletes: batch rows, pause between batches. */
+    prune: { schedule: env.PRUNE_SCHEDULE, batchSize: env.PRUNE_BATCH_SIZE, batchPauseMs: env.PRUNE_BATCH_PAUSE_MS },
     ...toServiceConfig(env),
   };
 }
 
 export type PrunerConfig = ReturnType<typeof toPrunerConfig>;
 
-export function loadPrunerConfig(source: EnvSource): PrunerConfig {
-  return toPrunerConfig(parseEnv(prunerEnvKeys, source));
-}
+export const loadPrunerConfig = configLoader(prunerEnvKeys, toPrunerConfig);

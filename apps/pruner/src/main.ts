@@ -32,11 +32,7 @@ if (process.argv.includes('--once')) {
     name: 'pruner',
     logAs: 'pruner',
     config: () => loadPrunerConfig(process.env),
-    async start({ config, logger, lifecycle }) {
-      const [{ openDatabase }, { startPruner }] = await Promise.all([import('@attribution/db'), import('./composition-root')]);
-      const db = openDatabase(config.databaseUrl, lifecycle);
-      const { ops } = await startPruner(config, { db, logger, lifecycle });
-      return { port: Number(new URL(ops.url).port), schedule: config.schedule };
-    },
+    // Loaded after tracing starts, so pg is instrumented.
+    start: async (context) => (await import('./composition-root')).runPruner(context),
   });
 }

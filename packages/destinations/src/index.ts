@@ -18,4 +18,4 @@ export { erasureDocuments, hashUserData, type HashedUserData } from './identifie
 export type { ErasableIdentifier, HashOptions, IdentifierProfile, RawUserData } from './identifiers/identifier-profile';
 export type { MetaHashedUserData } from './meta/meta.identifiers';
 export type { GoogleAddress, GoogleUserData } from './google/google.identifiers';
-export { validateGa4Request, type Ga4ValidationMessage } from './ga4/ga4.client';
+export { validateGa4Request, type Ga4Call, type Ga4ValidationMessage } from './ga4/ga4.client';

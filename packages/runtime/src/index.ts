@@ -1,7 +1,7 @@
 export { AppError, ConfigError, DependencyUnavailableError, isRetryable } from './errors/app-error';
 export { envSchema, field, optional, optionalField, required, type EnvField, type EnvFields, type EnvOf } from './config/env-field';
 export { envFields, integerField } from './config/env-fields';
-export { parseEnv, type EnvSource } from './config/parse-env';
+export { configLoader, parseEnv, type EnvSource } from './config/parse-env';
 export {
   observabilityEnvKeys,
   serviceEnvKeys,

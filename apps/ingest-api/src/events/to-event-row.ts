@@ -1,4 +1,4 @@
-import type { ClickIds, TrackedEvent } from '@attribution/core';
+import { CLICK_ID_KEYS, type ClickIds, type TrackedEvent } from '@attribution/core';
 import type { NewEventRow } from '@attribution/db';
 import { hashUserData } from '@attribution/destinations';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
@@ -10,8 +10,6 @@ export interface RequestFacts {
   userAgent: string | null;
   traceId: string;
 }
-
-const CLICK_ID_KEYS = ['fbc', 'fbp', 'gclid', 'gbraid', 'wbraid', 'ttclid', 'ga_client_id'] as const;
 
 /**
  * Turns a validated event into the row we store: identifiers hashed per platform, click ids

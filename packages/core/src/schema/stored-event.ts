@@ -1,15 +1,9 @@
-import type { Consent, CustomData } from './event.types';
+import type { Consent, CustomData, UserData } from './event.types';
 
-/** Identifiers that platforms need verbatim: never hashed, never re-cased. */
-export interface ClickIds {
-  fbc?: string;
-  fbp?: string;
-  gclid?: string;
-  gbraid?: string;
-  wbraid?: string;
-  ttclid?: string;
-  ga_client_id?: string;
-}
+/** The user_data keys that platforms need verbatim: never hashed, never re-cased. */
+export const CLICK_ID_KEYS = ['fbc', 'fbp', 'gclid', 'gbraid', 'wbraid', 'ttclid', 'ga_client_id'] as const;
+
+export type ClickIds = Pick<UserData, (typeof CLICK_ID_KEYS)[number]>;
 
 /**
  * Hashed identifiers as produced at ingest: one object per identifier profile of the

@@ -55,7 +55,7 @@ describe('postGa4Events', () => {
       calls.push({ url, init });
       return new Response(null, { status: 204 });
     }) as unknown as typeof fetch;
-    await expect(postGa4Events('http://ga.test/mp/collect', 'G-ABC123', 'sec', BODY, 1000, fetchImpl)).resolves.toEqual({ kind: 'ok', statusCode: 204 });
+    await expect(postGa4Events({ collectUrl: 'http://ga.test/mp/collect', measurementId: 'G-ABC123', apiSecret: 'sec', timeoutMs: 1000, fetch: fetchImpl }, BODY)).resolves.toEqual({ kind: 'ok', statusCode: 204 });
     expect(calls[0]!.url).toBe('http://ga.test/mp/collect?measurement_id=G-ABC123&api_secret=sec');
     expect(calls[0]!.init.method).toBe('POST');
     expect((calls[0]!.init.headers as Record<string, string>)['content-type']).toBe('application/json');
@@ -64,13 +64,13 @@ describe('postGa4Events', () => {
   });
 
   it('classifies 429 and 5xx as retry, other 4xx as rejected', async () => {
-    await expect(postGa4Events('http://ga.test/mp/collect', 'G-ABC123', 'sec', BODY, 1000, respond(429))).resolves.toMatchObject({ kind: 'retry', statusCode: 429 });
-    await expect(postGa4Events('http://ga.test/mp/collect', 'G-ABC123', 'sec', BODY, 1000, respond(503, 'busy'))).resolves.toEqual({ kind: 'retry', statusCode: 503, reason: 'HTTP 503: busy' });
-    await expect(postGa4Events('http://ga.test/mp/collect', 'G-ABC123', 'sec', BODY, 1000, respond(400))).resolves.toMatchObject({ kind: 'rejected', statusCode: 400 });
+    await expect(postGa4Events({ collectUrl: 'http://ga.test/mp/collect', measurementId: 'G-ABC123', apiSecret: 'sec', timeoutMs: 1000, fetch: respond(429) }, BODY)).resolves.toMatchObject({ kind: 'retry', statusCode: 429 });
+    await expect(postGa4Events({ collectUrl: 'http://ga.test/mp/collect', measurementId: 'G-ABC123', apiSecret: 'sec', timeoutMs: 1000, fetch: respond(503, 'busy') }, BODY)).resolves.toEqual({ kind: 'retry', statusCode: 503, reason: 'HTTP 503: busy' });
+    await expect(postGa4Events({ collectUrl: 'http://ga.test/mp/collect', measurementId: 'G-ABC123', apiSecret: 'sec', timeoutMs: 1000, fetch: respond(400) }, BODY)).resolves.toMatchObject({ kind: 'rejected', statusCode: 400 });
   });
 
   it('never puts the api_secret in a reason, even when the server echoes it', async () => {
-    const result = await postGa4Events('http://ga.test/mp/collect', 'G-ABC123', 'top-secret', BODY, 1000, respond(400, 'bad request for api_secret=top-secret'));
+    const result = await postGa4Events({ collectUrl: 'http://ga.test/mp/collect', measurementId: 'G-ABC123', apiSecret: 'top-secret', timeoutMs: 1000, fetch: respond(400, 'bad request for api_secret=top-secret') }, BODY);
     expect(JSON.stringify(result)).not.toContain('top-secret');
   });
 
@@ -78,10 +78,10 @@ describe('postGa4Events', () => {
     const refused = (async () => {
       throw new TypeError('fetch failed: connect ECONNREFUSED http://ga.test/mp/collect?api_secret=sec');
     }) as unknown as typeof fetch;
-    await expect(postGa4Events('http://ga.test/mp/collect', 'G-ABC123', 'sec', BODY, 1000, refused)).resolves.toEqual({ kind: 'retry', statusCode: null, reason: 'network error' });
+    await expect(postGa4Events({ collectUrl: 'http://ga.test/mp/collect', measurementId: 'G-ABC123', apiSecret: 'sec', timeoutMs: 1000, fetch: refused }, BODY)).resolves.toEqual({ kind: 'retry', statusCode: null, reason: 'network error' });
 
     const hanging = ((_url: string, init: RequestInit) =>
       new Promise((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason as Error)))) as unknown as typeof fetch;
-    await expect(postGa4Events('http://ga.test/mp/collect', 'G-ABC123', 'sec', BODY, 20, hanging)).resolves.toEqual({ kind: 'retry', statusCode: null, reason: 'timeout' });
+    await expect(postGa4Events({ collectUrl: 'http://ga.test/mp/collect', measurementId: 'G-ABC123', apiSecret: 'sec', timeoutMs: 20, fetch: hanging }, BODY)).resolves.toEqual({ kind: 'retry', statusCode: null, reason: 'timeout' });
   });
 });

@@ -5,6 +5,16 @@ export type Ga4Result =
   | { kind: 'ok'; statusCode: number }
   | { kind: 'retry' | 'rejected'; statusCode: number | null; reason: string };
 
+/** Where and as whom one MP call goes. */
+export interface Ga4Call {
+  /** The collect endpoint, `…/mp/collect` (the validation server's path is derived from it). */
+  collectUrl: string;
+  measurementId: string;
+  apiSecret: string;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}
+
 export interface Ga4ValidationMessage {
   fieldPath?: string;
   description?: string;
@@ -37,15 +47,9 @@ export function ga4DebugUrl(collectUrl: string): string {
  * neither validity (our mapper's job) nor credentials (check with the validation endpoint and
  * GA4 Realtime when a destination is set up).
  */
-export async function postGa4Events(
-  collectUrl: string,
-  measurementId: string,
-  apiSecret: string,
-  body: Ga4Request,
-  timeoutMs: number,
-  fetchImpl: typeof fetch = fetch,
-): Promise<Ga4Result> {
-  const result = await postJson(ga4CollectUrl(collectUrl, measurementId, apiSecret), body, timeoutMs, fetchImpl);
+export async function postGa4Events(call: Ga4Call, body: Ga4Request): Promise<Ga4Result> {
+  const { collectUrl, measurementId, apiSecret } = call;
+  const result = await postJson(ga4CollectUrl(collectUrl, measurementId, apiSecret), body, call.timeoutMs, call.fetch);
   if (result.kind === 'failed') return { kind: 'retry', statusCode: null, reason: result.reason };
   return classifyGa4Response(result.status, redact(result.text, apiSecret));
 }
@@ -67,15 +71,9 @@ export function classifyGa4Response(status: number, text = ''): Ga4Result {
  * api_secret or measurement_id" and its events "don't show up in reports"; meant for setting up a
  * destination and for tests, never for the delivery path.
  */
-export async function validateGa4Request(
-  collectUrl: string,
-  measurementId: string,
-  apiSecret: string,
-  body: Ga4Request,
-  timeoutMs: number,
-  fetchImpl: typeof fetch = fetch,
-): Promise<{ ok: true; messages: Ga4ValidationMessage[] } | { ok: false; reason: string }> {
-  const result = await postJson(ga4CollectUrl(ga4DebugUrl(collectUrl), measurementId, apiSecret), body, timeoutMs, fetchImpl);
+export async function validateGa4Request(call: Ga4Call, body: Ga4Request): Promise<{ ok: true; messages: Ga4ValidationMessage[] } | { ok: false; reason: string }> {
+  const { collectUrl, measurementId, apiSecret } = call;
+  const result = await postJson(ga4CollectUrl(ga4DebugUrl(collectUrl), measurementId, apiSecret), body, call.timeoutMs, call.fetch);
   if (result.kind === 'failed') return { ok: false, reason: result.reason };
   if (result.status < 200 || result.status >= 300) return { ok: false, reason: `HTTP ${result.status}` };
   let parsed: { validationMessages?: unknown };

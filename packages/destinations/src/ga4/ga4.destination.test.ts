@@ -132,11 +132,11 @@ describe('Ga4Destination against the fake Measurement Protocol', () => {
 
   it('can ask the validation endpoint about a request (setup checks), which never reaches reports', async () => {
     const collect = `${fake.baseUrl}/mp/collect`;
-    await expect(validateGa4Request(collect, MEASUREMENT_ID, 'any', { client_id: '1.2', events: [{ name: 'purchase', params: { value: 1 } }] }, 1000)).resolves.toEqual({
+    await expect(validateGa4Request({ collectUrl: collect, measurementId: MEASUREMENT_ID, apiSecret: 'any', timeoutMs: 1000 }, { client_id: '1.2', events: [{ name: 'purchase', params: { value: 1 } }] })).resolves.toEqual({
       ok: true,
       messages: [expect.objectContaining({ fieldPath: 'events[0].params.currency', validationCode: 'VALUE_REQUIRED' })],
     });
-    await expect(validateGa4Request(collect, MEASUREMENT_ID, 'any', { client_id: '1.2', events: [{ name: 'purchase', params: {} }] }, 1000)).resolves.toEqual({ ok: true, messages: [] });
+    await expect(validateGa4Request({ collectUrl: collect, measurementId: MEASUREMENT_ID, apiSecret: 'any', timeoutMs: 1000 }, { client_id: '1.2', events: [{ name: 'purchase', params: {} }] })).resolves.toEqual({ ok: true, messages: [] });
     expect(fake.validated).toHaveLength(2);
     expect(fake.received).toHaveLength(0);
   });

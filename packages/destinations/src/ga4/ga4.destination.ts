@@ -43,8 +43,9 @@ export class Ga4Destination implements DestinationAdapter<Ga4Settings, Ga4Creden
     const byPk = new Map<string, SendOutcome>();
     for (const { eventPk, reason } of plan.rejected) byPk.set(eventPk, { eventPk, kind: 'rejected', statusCode: null, reason });
 
+    const call = { collectUrl: this.config.ga4Url, measurementId, apiSecret, timeoutMs: this.config.timeoutMs, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) };
     const post = async (request: PlannedGa4Request): Promise<void> => {
-      const result = await postGa4Events(this.config.ga4Url, measurementId, apiSecret, request.body, this.config.timeoutMs, this.deps.fetch);
+      const result = await postGa4Events(call, request.body);
       for (const pk of request.eventPks) {
         byPk.set(pk, result.kind === 'ok' ? { eventPk: pk, kind: 'sent', statusCode: result.statusCode } : { eventPk: pk, ...result });
       }

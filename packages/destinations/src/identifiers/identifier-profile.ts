@@ -1,17 +1,7 @@
-import { isSha256Hex, sha256Hex } from '@attribution/core';
+import { isSha256Hex, sha256Hex, type UserData } from '@attribution/core';
 
 /** Personal identifiers as the event schema takes them (`user_data`), before hashing. */
-export interface RawUserData {
-  email?: string | string[];
-  phone?: string | string[];
-  first_name?: string;
-  last_name?: string;
-  city?: string;
-  state?: string;
-  zip?: string;
-  country?: string;
-  external_id?: string | string[];
-}
+export type RawUserData = Pick<UserData, 'email' | 'phone' | 'first_name' | 'last_name' | 'city' | 'state' | 'zip' | 'country' | 'external_id'>;
 
 export interface HashOptions {
   /** Tenant's ISO alpha-2 country, used for phone numbers written without a country code. */

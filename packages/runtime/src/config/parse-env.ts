@@ -21,3 +21,8 @@ export function parseEnv<F extends EnvFields>(fields: F, source: EnvSource): Env
   }
   return Object.freeze(value) as EnvOf<F>;
 }
+
+/** `load(env)` for an app: parse its schema once, then shape the result into its configuration. */
+export function configLoader<F extends EnvFields, C>(fields: F, toConfig: (env: EnvOf<F>) => C): (source: EnvSource) => C {
+  return (source) => toConfig(parseEnv(fields, source));
+}
