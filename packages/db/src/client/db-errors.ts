@@ -11,10 +11,13 @@ import { DependencyUnavailableError } from '@attribution/runtime';
  * - node-postgres: a socket error (`ECONNREFUSED`, `ECONNRESET`, ... also inside an
  *   AggregateError when a host name resolves to several addresses), a server refusal with a
  *   SQLSTATE of class 08 or 57P01-57P03 (shutting down, crashed, starting up), 53300 (too many
- *   connections), or the driver's own "Connection terminated unexpectedly" and pool timeouts;
- * - Prisma's known request errors: P1001/P1002/P1008/P1017 (unreachable, timed out, closed) and
- *   P2024 (pool timeout), and, for raw queries through the driver adapter, any code with the
- *   adapter's error under `meta.driverAdapterError`;
+ *   connections), or the driver's own "Connection terminated unexpectedly", connect timeouts
+ *   ("timeout expired" of a Client, "timeout exceeded when trying to connect" of a pool);
+ * - Prisma's known request errors: P1001/P1002/P1008/P1017 (unreachable, timed out, closed),
+ *   P2024 (pool timeout) and P2028 "Unable to start a transaction in the given time" (no
+ *   connection within maxWait), a raw socket error wrapped with its own code (ECONNREFUSED),
+ *   and, for any code (P2039 model queries, P2010 raw ones, P2037), the adapter's error under
+ *   `meta.driverAdapterError`;
  * - the driver adapter's errors themselves: `cause.kind` DatabaseNotReachable, ConnectionClosed,
  *   SocketTimeout or TooManyConnections, or `cause.kind` postgres with one of the SQLSTATEs above
  *   (57P03 "the database system is starting up" arrives this way while PostgreSQL restarts);
@@ -50,7 +53,7 @@ const CONNECTION_CODES = new Set([
 const CONNECTION_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 
 const CONNECTION_MESSAGES =
-  /connection terminated|connection refused|terminating connection|timeout exceeded when trying to connect|server closed the connection|the database system is (?:starting up|shutting down|in recovery|not yet accepting connections)|Can't reach database server|DatabaseNotReachable|ConnectionClosed|Connection is closed|not queryable/i;
+  /connection terminated|connection refused|terminating connection|timeout exceeded when trying to connect|server closed the connection|the database system is (?:starting up|shutting down|in recovery|not yet accepting connections)|Can't reach database server|DatabaseNotReachable|ConnectionClosed|Connection is closed|not queryable|^timeout expired$|Unable to start a transaction in the given time/i;
 
 interface ErrorLike {
   code?: unknown;
@@ -94,14 +97,20 @@ export function toDbError(error: unknown): unknown {
 }
 
 /**
+ * A SQLSTATE: PostgreSQL's classes start with a digit, or are F0, HV, P0 (PL/pgSQL) or XX. So
+ * Prisma's own codes (P1000-P6999) and five-letter errno names (EPIPE) are not taken for one.
+ */
+const SQLSTATE = /^(?:[0-9][0-9A-Z]|F0|HV|P0|XX)[0-9A-Z]{3}$/;
+
+/**
  * PostgreSQL's SQLSTATE behind an error, wherever Prisma put it: on the error itself, along the
  * cause chain, or (raw queries through the driver adapter) under meta.driverAdapterError.
- * Prisma's own codes (P1000-P6999) are not SQLSTATEs and are looked through.
+ * Prisma's own codes are not SQLSTATEs and are looked through.
  */
 export function postgresErrorCode(error: unknown): string | undefined {
   for (const node of errorGraph(error)) {
     for (const code of [node.originalCode, node.code]) {
-      if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^P[1-9]/.test(code)) return code;
+      if (typeof code === 'string' && SQLSTATE.test(code)) return code;
     }
   }
   return undefined;

@@ -2,3 +2,4 @@ export { startTestPostgres, type TestPostgres, type TestPostgresOptions } from '
 export { prepareTemplateDatabase, type TemplateDatabase } from './template-database';
 export { createTestDatabase, dropTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database';
 export { assertTestDatabaseName, databaseUrl, TEMPLATE_DATABASE } from './database-names';
+export { startFakeStartingPostgres, type FakeStartingPostgres, type FakeStartingPostgresOptions } from './fake-starting-postgres';
