@@ -51,3 +51,17 @@ describe('redact', () => {
     expect(redact(cyclic)).toEqual({ a: 1, self: REDACTED });
   });
 });
+
+describe('redactError causes', () => {
+  it('keeps what caused an error, a few levels deep, masked like the message', () => {
+    const root = Object.assign(new Error('the database system is starting up for jane@example.com'), { code: '57P03' });
+    const wrapped = new Error('postgres is unavailable', { cause: new Error('Invalid invocation', { cause: root }) });
+    expect(redact({ error: wrapped })).toEqual({
+      error: {
+        name: 'Error',
+        message: 'postgres is unavailable',
+        cause: { name: 'Error', message: 'Invalid invocation', cause: { name: 'Error', message: 'the database system is starting up for [email]', code: '57P03' } },
+      },
+    });
+  });
+});

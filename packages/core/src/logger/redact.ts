@@ -70,12 +70,18 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
   return out;
 }
 
-/** Errors keep their class and code for triage; messages are masked, stacks are not logged. */
-export function redactError(error: Error): Record<string, unknown> {
+/**
+ * Errors keep their class, code and (briefly) what caused them, for triage: a 503's line says
+ * which SQLSTATE or client code was behind it. Messages are masked, stacks are not logged.
+ */
+export function redactError(error: Error, depth = 0): Record<string, unknown> {
   const code = (error as { code?: unknown }).code;
+  const cause = error.cause;
   return {
     name: error.name,
-    message: redactString(error.message),
+    // A cause's message can be a whole code frame (Prisma's): its first line says enough.
+    message: redactString(depth === 0 ? error.message : (error.message.split('\n').find((line) => line.trim()) ?? '').slice(0, 300)),
     ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(cause instanceof Error && depth < 3 ? { cause: redactError(cause, depth + 1) } : {}),
   };
 }

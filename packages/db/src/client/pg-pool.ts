@@ -47,7 +47,8 @@ export class PgPool {
 
 /** A dedicated connection (LISTEN, session advisory locks: state a pool would lose), errors mapped. */
 export async function connectClient(databaseUrl: string, applicationName: string): Promise<Client> {
-  const client = new Client({ connectionString: databaseUrl, application_name: applicationName });
+  // Bounded, so an unreachable server fails in seconds, not at the OS's TCP timeout.
+  const client = new Client({ connectionString: databaseUrl, application_name: applicationName, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
   } catch (error) {

@@ -41,7 +41,8 @@ export function listenForChanges(databaseUrl: string, options: ChangeListenerOpt
 
   const connect = async (): Promise<void> => {
     if (closed) return;
-    const next = new Client({ connectionString: databaseUrl, application_name: 'attribution-change-listener' });
+    // Bounded, so an unreachable server fails the boot (or the reconnect) in seconds, not at the OS's TCP timeout.
+    const next = new Client({ connectionString: databaseUrl, application_name: 'attribution-change-listener', connectionTimeoutMillis: 10_000 });
     next.on('notification', (message) => {
       const notice = parseNotice(message.payload);
       if (notice) options.onChange(notice);
