@@ -34,7 +34,7 @@ describe('settleOutcome', () => {
     const j = job({ failedAttempts: 1 });
     settleOutcome(ctx, j, consent, { eventPk: j.event.id, kind: 'retry', statusCode: 503, reason: 'HTTP 503' }, 10, out);
     expect(out.messages).toHaveLength(1);
-    const [{ topic, message }] = out.messages as [{ topic: string; message: { key: string; headers?: Record<string, string> } }];
+    const { topic, message } = out.messages[0]!;
     expect(topic).toBe('t.events.retry.2m');
     expect(message.key).toBe(`${j.event.tenantId}:meta`);
     expect(readRetryHeaders(message.headers ?? {})).toEqual({ destination: 'meta', attempt: 2, dueAt: NOW_MS + 120_000, consent: { basis: 'consent', adUserData: true, adPersonalization: false } });

@@ -103,4 +103,17 @@ describe('DeliveryPipeline', () => {
     expect(world.marked).toEqual([`${TENANT}:meta`]);
     expect(world.logEvents()).toEqual(['auth_error']);
   });
+
+  it('retries the events of an adapter that throws or forgets some, so none is left without a record', async () => {
+    const world = new PipelineWorld();
+    world.routing = { consentPolicy: 'block', destinations: [routed('meta'), routed('ga4')] };
+    const events = [storedEvent(), storedEvent()];
+    const forgetful = { send: async () => [{ eventPk: events[0]!.id, kind: 'sent' as const, statusCode: 200 }] };
+    const broken = { send: async () => Promise.reject(new TypeError('bug in a mapper')) };
+    await pipeline(world, [['meta', forgetful], ['ga4', broken]]).dispatchNew(events);
+    const outcomes = world.records().map((r) => `${r.destination}:${r.eventPk}:${r.status}`);
+    expect(outcomes.sort()).toEqual([`ga4:${events[0]!.id}:retrying`, `ga4:${events[1]!.id}:retrying`, `meta:${events[0]!.id}:sent`, `meta:${events[1]!.id}:retrying`].sort());
+    expect(world.records().find((r) => r.destination === 'meta' && r.status === 'retrying')?.error).toBe('no outcome from the adapter');
+    expect(world.logEvents()).toContain('destination_adapter_failed');
+  });
 });

@@ -1,7 +1,7 @@
 import { context as otelContext, type Context, type Span } from '@opentelemetry/api';
 import { runWithLogContext, type Logger, type StoredEvent } from '@attribution/core';
 import type { DeliveryRepository } from '@attribution/db';
-import { platformDefinition, type DestinationAdapter, type Platform } from '@attribution/destinations';
+import { platformDefinition, type DestinationAdapter, type Platform, type SendOutcome } from '@attribution/destinations';
 import { tracer } from '@attribution/runtime';
 import type { Producer, Topics } from '@attribution/transport';
 import type { DispatcherMetrics } from '../dispatcher.metrics';
@@ -108,7 +108,7 @@ export class DeliveryPipeline {
       }
       const spans = new Map(chunk.map(({ job }) => [job.event.id, this.span(`${platform} send`, job, { destination: platform, attempt: job.failedAttempts + 1 })]));
       const started = Date.now();
-      const outcomes = await adapter.send(chunk.map(({ job, consent }) => ({ event: job.event, consent })), destination.config);
+      const outcomes = await this.sendChunk(adapter, destination, chunk);
       const latency = Date.now() - started;
       this.deps.metrics.requestDuration(platform, latency / 1000);
       if (outcomes.some((o) => o.kind === 'sent')) this.deps.breaker.recordSuccess(circuit);
@@ -123,6 +123,24 @@ export class DeliveryPipeline {
       }
       for (const span of spans.values()) span.end();
     }
+  }
+
+  /**
+   * One outcome per job, whatever the adapter does: an adapter that throws, or forgets an event,
+   * is a bug of ours, and its events are retried (the platform's own dedup window absorbs a
+   * repeat) rather than left without a record.
+   */
+  private async sendChunk(adapter: DestinationAdapter, destination: RoutedDestination, chunk: AllowedJob[]): Promise<SendOutcome[]> {
+    let outcomes: SendOutcome[];
+    try {
+      outcomes = await adapter.send(chunk.map(({ job, consent }) => ({ event: job.event, consent })), destination.config);
+    } catch (error) {
+      this.deps.logger.error('destination_adapter_failed', { destination: destination.platform, error, events: chunk.length });
+      outcomes = [];
+    }
+    const answered = new Set(outcomes.map((o) => o.eventPk));
+    const missing = chunk.filter(({ job }) => !answered.has(job.event.id));
+    return [...outcomes, ...missing.map(({ job }): SendOutcome => ({ eventPk: job.event.id, kind: 'retry', statusCode: null, reason: 'no outcome from the adapter' }))];
   }
 
   /** Follow-up messages first, then the rows, then the counts and log lines. */
