@@ -1,9 +1,11 @@
 /**
- * Structural promises of the deployment files (docker-compose.yml, apps/*\/Dockerfile,
+ * Structural promises of the deployment files (docker-compose.yml, the root Dockerfile,
  * .dockerignore), checked without Docker: this machine and the unit job have no engine.
  * docker-compose.yml is read with the YAML subset in ./yaml-subset; `docker compose config -q`
- * (CI) remains the full validation.
+ * (CI) remains the full validation. The Dockerfile is resolved per app as Docker would for
+ * `--build-arg APP=<app>` (what its images carry: ./images.test.ts).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, parseYamlSubset, type Yaml, type YamlMap } from './yaml-subset';
@@ -12,6 +14,12 @@ const ROOT = path.resolve(__dirname, '../../../..');
 const APPS = ['ingest-api', 'dispatcher', 'pruner'] as const;
 /** Apps that talk to Kafka (the pruner only uses PostgreSQL). */
 const KAFKA_APPS = new Set<string>(['ingest-api', 'dispatcher']);
+/** The variable each app reads its HTTP port from (the ops server's, for the workers) and its default. */
+const APP_PORTS: Record<(typeof APPS)[number], { variable: string; port: string }> = {
+  'ingest-api': { variable: 'PORT', port: '8080' },
+  dispatcher: { variable: 'DISPATCHER_PORT', port: '8081' },
+  pruner: { variable: 'PRUNER_PORT', port: '8082' },
+};
 
 // Helpers over the parsed compose file.
 
@@ -68,11 +76,13 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it.each(APPS)('%s is built from its own Dockerfile with the repo root as context', (app) => {
+  it.each(APPS)('%s is built from the root Dockerfile with APP set to its name and the repo root as context', (app) => {
     const build = asMap(service(app).build, `${app}.build`);
     expect(build.context).toBe('.');
-    expect(build.dockerfile).toBe(`apps/${app}/Dockerfile`);
-    expect(fs.existsSync(path.join(ROOT, `apps/${app}/Dockerfile`))).toBe(true);
+    expect(build.dockerfile).toBe('Dockerfile');
+    expect(asMap(build.args, `${app}.build.args`)).toEqual({ APP: app });
+    expect(service(app).image).toBe(`attribution/${app}:local`);
+    expect(fs.existsSync(path.join(ROOT, 'Dockerfile'))).toBe(true);
   });
 
   it.each(APPS)('%s has a node-based healthcheck on /health', (app) => {
@@ -102,7 +112,8 @@ describe('docker-compose.yml', () => {
 
   it('runs migrate once, from the ingest-api image, after PostgreSQL is healthy', () => {
     const migrate = service('migrate');
-    expect(asMap(migrate.build, 'migrate.build').dockerfile).toBe('apps/ingest-api/Dockerfile');
+    expect(migrate.build).toEqual(service('ingest-api').build);
+    expect(asMap(asMap(migrate.build, 'migrate.build').args, 'migrate.build.args').APP).toBe('ingest-api');
     expect(migrate.image).toBe(service('ingest-api').image);
     expect(asList(migrate.command, 'migrate.command')).toEqual(['node', 'packages/db/dist/bin/migrate.js']);
     expect(fs.existsSync(path.join(ROOT, 'packages/db/src/bin/migrate.ts'))).toBe(true);
@@ -187,10 +198,21 @@ describe('docker-compose.yml', () => {
   });
 });
 
-describe.each(APPS)('apps/%s/Dockerfile', (app) => {
-  const text = readRepoFile(`apps/${app}/Dockerfile`);
-  // Instructions with line continuations joined; comments and parser directives dropped.
-  const instructions = text
+// The Dockerfile, resolved as Docker does for one value of APP.
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+interface Stage {
+  from: string;
+  name: string | undefined;
+  instructions: Instruction[];
+}
+
+/** Instructions with line continuations joined; comments and parser directives dropped. */
+function dockerfileInstructions(text: string): Instruction[] {
+  return text
     .replace(/\\\r?\n/g, ' ')
     .split(/\r?\n/)
     .map((line) => line.trim())
@@ -199,30 +221,96 @@ describe.each(APPS)('apps/%s/Dockerfile', (app) => {
       const [keyword = '', ...args] = line.split(/\s+/);
       return { keyword: keyword.toUpperCase(), args: args.join(' ') };
     });
-  const lastFrom = instructions.map((i) => i.keyword).lastIndexOf('FROM');
-  const finalStage = instructions.slice(lastFrom);
-  const last = (keyword: string) => finalStage.filter((i) => i.keyword === keyword).at(-1);
+}
+
+/** `${NAME}`, `${NAME:-default}` and `${NAME:?message}` (a missing value throws), as BuildKit expands them. */
+function expand(word: string, vars: Record<string, string | undefined>): string {
+  return word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:[-?])([^}]*))?\}/g, (_all, name: string, modifier?: string, text?: string) => {
+    const value = vars[name];
+    if (modifier === ':?' && !value) throw new Error(`${name}: ${text}`);
+    if (modifier === ':-' && !value) return text ?? '';
+    return value ?? '';
+  });
+}
+
+interface ImageConfig {
+  env: Record<string, string>;
+  entrypoint: unknown;
+  cmd: unknown;
+  user: string | undefined;
+  healthcheck: string | undefined;
+  stopSignal: string | undefined;
+  expose: string[];
+}
+
+/**
+ * The config of the image `docker build --build-arg ...` makes: the final stage and the stages it
+ * is built FROM, down to the base image, applied in order (later settings win; an ENTRYPOINT
+ * resets a CMD set by an earlier stage). The base image's own settings are not known here.
+ */
+function imageConfig(text: string, buildArgs: Record<string, string>): ImageConfig {
+  const all = dockerfileInstructions(text);
+  const firstFrom = all.findIndex((i) => i.keyword === 'FROM');
+  const globals: Record<string, string | undefined> = {};
+  for (const i of all.slice(0, firstFrom).filter((i) => i.keyword === 'ARG')) {
+    const [name = '', value] = i.args.split('=');
+    globals[name] = buildArgs[name] ?? value;
+  }
+  const stages: Stage[] = [];
+  for (const i of all.slice(firstFrom)) {
+    if (i.keyword === 'FROM') {
+      const [from = '', , name] = i.args.split(/\s+/);
+      stages.push({ from, name: name?.toLowerCase(), instructions: [] });
+    } else {
+      stages.at(-1)!.instructions.push(i);
+    }
+  }
+  const chain: Stage[] = [];
+  for (let stage = stages.at(-1); stage; ) {
+    chain.unshift(stage);
+    const base = expand(stage.from, globals).toLowerCase();
+    stage = stages.find((s) => s.name === base);
+  }
+  const config: ImageConfig = { env: {}, entrypoint: undefined, cmd: undefined, user: undefined, healthcheck: undefined, stopSignal: undefined, expose: [] };
+  for (const stage of chain) {
+    let cmdSetHere = false;
+    for (const { keyword, args } of stage.instructions) {
+      if (keyword === 'ENV') {
+        const pairs = [...args.matchAll(/(\S+?)=(\S*)/g)].map(([, key = '', value = '']) => [expand(key, config.env), expand(value, config.env)]);
+        for (const [key = '', value = ''] of pairs) config.env[key] = value;
+      } else if (keyword === 'CMD') {
+        config.cmd = JSON.parse(args) as unknown;
+        cmdSetHere = true;
+      } else if (keyword === 'ENTRYPOINT') {
+        config.entrypoint = JSON.parse(args) as unknown;
+        if (!cmdSetHere) config.cmd = undefined;
+      } else if (keyword === 'USER') config.user = expand(args, config.env);
+      else if (keyword === 'HEALTHCHECK') config.healthcheck = args;
+      else if (keyword === 'STOPSIGNAL') config.stopSignal = args;
+      else if (keyword === 'EXPOSE') config.expose.push(...expand(args, config.env).split(/\s+/));
+    }
+  }
+  return config;
+}
+
+/** The URL the image's HEALTHCHECK command fetches, run with node and `env` as the container's. */
+function healthcheckUrl(healthcheck: string, env: Record<string, string>): string {
+  const [program, flag, script] = JSON.parse(healthcheck.replace(/^.*?\bCMD\s+/, '')) as string[];
+  expect([program, flag]).toEqual(['node', '-e']);
+  const stub = 'globalThis.fetch = (url) => { process.stdout.write(String(url)); process.exit(0); };';
+  return execFileSync(process.execPath, ['-e', `${stub}\n${script}`], { env, encoding: 'utf8' });
+}
+
+describe('Dockerfile', () => {
+  const text = readRepoFile('Dockerfile');
+  const instructions = dockerfileInstructions(text);
 
   it('is multi-stage', () => {
     expect(instructions.filter((i) => i.keyword === 'FROM').length).toBeGreaterThan(1);
   });
 
-  it('runs as a non-root user', () => {
-    const user = last('USER')?.args ?? '';
-    expect(user).not.toBe('');
-    expect(user.split(':')[0]).not.toMatch(/^(root|0)$/);
-  });
-
-  it('has a HEALTHCHECK that uses node', () => {
-    const healthcheck = last('HEALTHCHECK')?.args ?? '';
-    expect(healthcheck).toMatch(/\bCMD\s+\[\s*"node"/);
-    expect(healthcheck).toContain('/health');
-  });
-
-  it(`starts node apps/${app}/dist/main.js (exec form) and stops on SIGTERM`, () => {
-    const cmd = JSON.parse(last('CMD')?.args ?? 'null') as unknown;
-    expect(cmd).toEqual(['node', `apps/${app}/dist/main.js`]);
-    expect(last('STOPSIGNAL')?.args ?? 'SIGTERM').toBe('SIGTERM');
+  it('refuses to build without APP', () => {
+    expect(() => imageConfig(text, {})).toThrow(/^APP: /);
   });
 
   it('bakes in no .env file and no secret', () => {
@@ -235,13 +323,45 @@ describe.each(APPS)('apps/%s/Dockerfile', (app) => {
   });
 });
 
+describe.each(APPS)('Dockerfile with APP=%s', (app) => {
+  const config = imageConfig(readRepoFile('Dockerfile'), { APP: app });
+  const { variable, port } = APP_PORTS[app];
+
+  it('runs as a non-root numeric user', () => {
+    expect(config.user).toMatch(/^\d+:\d+$/);
+    expect(config.user!.split(':')[0]).not.toBe('0');
+  });
+
+  it(`sets ${variable}=${port} and NODE_ENV=production, and exposes ${port}`, () => {
+    expect(config.env[variable]).toBe(port);
+    expect(config.env.NODE_ENV).toBe('production');
+    expect(config.expose).toEqual([port]);
+    for (const other of Object.values(APP_PORTS).filter((p) => p.variable !== variable)) expect(config.env[other.variable]).toBeUndefined();
+  });
+
+  it(`has a node HEALTHCHECK on /health at ${variable}, followed when overridden`, () => {
+    expect(config.healthcheck).toMatch(/\bCMD\s+\[\s*"node"/);
+    expect(healthcheckUrl(config.healthcheck!, config.env)).toBe(`http://127.0.0.1:${port}/health`);
+    expect(healthcheckUrl(config.healthcheck!, { ...config.env, [variable]: '9999' })).toBe('http://127.0.0.1:9999/health');
+    // Another app's variable (a platform may inject PORT everywhere) does not move the probe.
+    const foreign = Object.values(APP_PORTS).find((p) => p.variable !== variable)!.variable;
+    expect(healthcheckUrl(config.healthcheck!, { ...config.env, [foreign]: '7777' })).toBe(`http://127.0.0.1:${port}/health`);
+  });
+
+  it(`starts node apps/${app}/dist/main.js (exec form) under tini and stops on SIGTERM`, () => {
+    expect(config.entrypoint).toEqual(['/usr/bin/tini', '--']);
+    expect(config.cmd).toEqual(['node', `apps/${app}/dist/main.js`]);
+    expect(config.stopSignal ?? 'SIGTERM').toBe('SIGTERM');
+  });
+});
+
 describe('.dockerignore', () => {
   it('keeps dependencies, build output, local data and env files out of the build context', () => {
     const patterns = readRepoFile('.dockerignore')
       .split(/\r?\n/)
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#'));
-    for (const expected of ['**/node_modules', '**/dist', '**/.data', 'infra/kafka/.jars', '.git', '**/.env', '**/.env.*']) {
+    for (const expected of ['**/node_modules', '**/dist', '**/.data', 'infra/kafka/.jars', 'infra/tools/.bin', '.git', '**/.env', '**/.env.*']) {
       expect(patterns).toContain(expected);
     }
   });
