@@ -180,9 +180,9 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
     // Not UTF-8, so no JSON either: what a foreign producer or a damaged segment leaves behind.
     const poison = (tag: number) => Buffer.from([0xff, 0xfe, tag, 0x00, 0x81]);
     // Same key as the tenant's events, so the poison sits on the partition its events use.
-    await raw.send({ topic: config.topics.events, messages: [{ key: tenant.id, value: poison(1) }] });
+    const [onEvents] = await raw.send({ topic: config.topics.events, messages: [{ key: tenant.id, value: poison(1) }] });
     const retryTier = config.topics.retries[0]!.name;
-    await raw.send({ topic: retryTier, messages: [{ key: `${tenant.id}:meta`, value: poison(2), headers: { 'x-destination': 'meta', 'x-attempt': '1', 'x-due-at': '0' } }] });
+    const [onRetry] = await raw.send({ topic: retryTier, messages: [{ key: `${tenant.id}:meta`, value: poison(2), headers: { 'x-destination': 'meta', 'x-attempt': '1', 'x-due-at': '0' } }] });
     await raw.disconnect();
 
     const [afterEvents, afterRetry] = await insertStoredEvents(db, tenant.id, 2);
@@ -207,11 +207,19 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
     expect(Buffer.compare(retried.value!, poison(2))).toBe(0);
     expect(decoded.headers!['dlq-reason']!.toString()).toBe('Message is not UTF-8');
     expect(retried.headers!['x-destination']!.toString()).toBe('meta');
-    // Every offset is committed past the poison: nothing waits, nothing comes back.
-    await waitUntil(async () => {
-      const lag = [...(await transport.consumerLag(config.groupId, [config.topics.events])), ...(await transport.consumerLag(`${config.groupId}-retry`, [retryTier]))];
-      return lag.every((row) => row.lag === 0);
-    }, 'the consumer groups to commit past the poison messages');
+    // Both groups commit past the poison: it never comes back.
+    const admin = kafka.admin();
+    await admin.connect();
+    const committedPast = async (groupId: string, topic: string, at: { partition: number; baseOffset?: string }) => {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const committed = offsets?.partitions.find((p) => p.partition === at.partition)?.offset;
+      return committed !== undefined && Number(committed) > Number(at.baseOffset);
+    };
+    await waitUntil(
+      async () => (await committedPast(config.groupId, config.topics.events, onEvents!)) && (await committedPast(`${config.groupId}-retry`, retryTier, onRetry!)),
+      'both consumer groups to commit past the poison messages',
+    );
+    await admin.disconnect();
   });
 
   it('exposes the dispatch KPIs on /metrics', async () => {

@@ -7,8 +7,9 @@ import type { PlatformDefinition } from './platform-definition';
 
 /**
  * Every ad platform the engine delivers to, in the order they are listed to operators. Adding a
- * platform is one folder and one line here (docs/destinations.md); `registry.test.ts` proves
- * every entry is wired into the CLI, consent, hashing and metrics.
+ * platform is one folder and one line here (docs/destinations.md); apps/dispatcher's
+ * `registry-wiring.test.ts` proves every entry is wired into the CLI, consent, hashing, the
+ * dispatcher's environment and its metrics.
  */
 export const PLATFORMS = [metaPlatform, ga4Platform] as const;
 

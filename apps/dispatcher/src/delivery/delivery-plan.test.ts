@@ -81,12 +81,19 @@ describe('planDeliveries', () => {
 
   it('parks and reports a destination whose stored settings do not pass the platform schema', () => {
     const problem = 'destination settings are invalid: "pixel_id" is required';
-    const plan = planDeliveries(routed('meta', { problem }), [job(), job()], none, 'block');
+    const plan = planDeliveries(routed('meta', { problem: { reason: problem, operatorMustSet: true } }), [job(), job()], none, 'block');
     expect(plan.toSend).toEqual([]);
     expect(plan.records.map((r) => [r.status, r.error, r.attempted])).toEqual([
       ['parked', problem, false],
       ['parked', problem, false],
     ]);
     expect(plan.authFailure).toBe(problem);
+  });
+
+  it("parks without marking the destination when only this dispatcher cannot open its credentials (a wrong CREDENTIALS_KEY)", () => {
+    const reason = "destination credentials cannot be opened with this dispatcher's CREDENTIALS_KEY";
+    const plan = planDeliveries(routed('meta', { problem: { reason, operatorMustSet: false } }), [job()], none, 'block');
+    expect(plan.records.map((r) => [r.status, r.error])).toEqual([['parked', reason]]);
+    expect(plan.authFailure).toBeNull();
   });
 });

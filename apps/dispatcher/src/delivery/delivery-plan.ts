@@ -49,9 +49,9 @@ export function planDeliveries(destination: RoutedDestination, jobs: DeliveryJob
     } else if (destination.config.status === 'needs_credentials') {
       plan.records.push(deliveryRecord(job, destination.platform, 'parked', { error: 'destination needs new credentials' }));
     } else if (destination.problem) {
-      // Parked like refused credentials: the destination is marked, an operator sets it again.
-      plan.authFailure = destination.problem;
-      plan.records.push(deliveryRecord(job, destination.platform, 'parked', { error: destination.problem }));
+      // Parked like refused credentials, so a replay sends them once the problem is fixed.
+      if (destination.problem.operatorMustSet) plan.authFailure = destination.problem.reason;
+      plan.records.push(deliveryRecord(job, destination.platform, 'parked', { error: destination.problem.reason }));
     } else {
       plan.toSend.push({ job, consent: decision });
     }

@@ -3,14 +3,22 @@ import { openDestinationCredentials, type Destination, type DestinationRepositor
 import { isPlatform, platformDefinition, type ConsentPolicy, type DestinationConfig, type Platform } from '@attribution/destinations';
 
 /**
- * A destination as the pipeline uses it. `problem` says why it cannot be sent to (its stored
- * settings or credentials do not pass the platform's schema): its events are parked, like
- * events refused for credentials, until an operator sets it again.
+ * Why a destination cannot be sent to. Its events are parked (replayable), never dropped.
+ * `operatorMustSet`: its stored settings or credentials do not pass the platform's schema, so the
+ * destination is marked as needing credentials until an operator sets it again; otherwise the
+ * fault is this process's (a CREDENTIALS_KEY that cannot open what is stored), and the row is
+ * left as it is for the dispatchers that can.
  */
+export interface DestinationProblem {
+  reason: string;
+  operatorMustSet: boolean;
+}
+
+/** A destination as the pipeline uses it. */
 export interface RoutedDestination {
   platform: Platform;
   config: DestinationConfig;
-  problem: string | null;
+  problem: DestinationProblem | null;
 }
 
 export interface TenantRouting {
@@ -26,9 +34,9 @@ interface CacheEntry {
 /**
  * A tenant's destinations with decrypted credentials and typed settings, cached briefly: the
  * consumer asks for every event, while credentials change a few times a year (and a change
- * notification drops the entry at once). A destination whose credentials cannot be decrypted,
- * or whose platform this version does not know, is left out and reported, never sent with
- * garbage.
+ * notification drops the entry at once). A destination whose credentials cannot be decrypted
+ * is routed with a problem (its events parked, never sent with garbage); one whose platform
+ * this version does not know is left out and reported.
  */
 export class DestinationRouting {
   private readonly cache = new Map<string, CacheEntry>();
@@ -66,22 +74,21 @@ export class DestinationRouting {
       this.deps.logger.error('destination_platform_unknown', { tenant_id: tenantId, destination: row.platform });
       return [];
     }
+    const base = { tenantId, platform: row.platform, status: row.status };
     let credentials: Record<string, unknown>;
     try {
       credentials = row.credentialsEncrypted ? openDestinationCredentials(tenantId, row.platform, row.credentialsEncrypted, this.config.credentialsKey) : {};
     } catch (error) {
       this.deps.logger.error('destination_credentials_unreadable', { tenant_id: tenantId, destination: row.platform, error });
-      return [];
+      const reason = "destination credentials cannot be opened with this dispatcher's CREDENTIALS_KEY";
+      return [{ platform: row.platform, problem: { reason, operatorMustSet: false }, config: { ...base, settings: {}, credentials: {} } }];
     }
     const definition = platformDefinition(row.platform);
     // Values that were checked when written, checked again as they are read: the adapter gets them typed.
     const settings = definition.settings.validate(row.settings ?? {}, { stripUnknown: true });
     const secrets = definition.credentials.validate(credentials, { stripUnknown: true });
-    const problem = settings.error
-      ? `destination settings are invalid: ${settings.error.message}`
-      : secrets.error
-        ? `destination credentials are invalid: ${secrets.error.message}`
-        : null;
-    return [{ platform: row.platform, problem, config: { tenantId, platform: row.platform, status: row.status, settings: settings.value, credentials: secrets.value } }];
+    const invalid = settings.error ? `destination settings are invalid: ${settings.error.message}` : secrets.error ? `destination credentials are invalid: ${secrets.error.message}` : null;
+    const problem = invalid ? { reason: invalid, operatorMustSet: true } : null;
+    return [{ platform: row.platform, problem, config: { ...base, settings: settings.value, credentials: secrets.value } }];
   }
 }

@@ -7,16 +7,19 @@ const path = require('node:path');
 class SummaryReporter {
   constructor(globalConfig) {
     this.rootDir = globalConfig.rootDir;
-    this.projects = (globalConfig.selectProjects ?? ['all']).join('+');
   }
 
-  onRunComplete(_contexts, results) {
+  onRunComplete(contexts, results) {
+    // The projects that ran (`unit`, `integration`): one file each, so a cached unit run and a
+    // fresh integration run of the same workspace both count.
+    const names = [...contexts].map((c) => c.config.displayName?.name ?? c.config.displayName ?? 'all');
+    const project = [...new Set(names)].sort().join('+') || 'none';
     const { numPassedTests, numFailedTests, numPendingTests, numTodoTests, numTotalTestSuites } = results;
     const counts = { passed: numPassedTests, failed: numFailedTests, skipped: numPendingTests + numTodoTests, suites: numTotalTestSuites };
     process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
     const dir = path.join(this.rootDir, '.test-results');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `${this.projects}.json`), `${JSON.stringify(counts)}\n`);
+    fs.writeFileSync(path.join(dir, `${project}.json`), `${JSON.stringify(counts)}\n`);
   }
 }
 

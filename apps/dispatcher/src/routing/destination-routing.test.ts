@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { sealDestinationCredentials, type Destination, type DestinationRepository } from '@attribution/db';
+import { PipelineWorld, TENANT } from '../../test/dispatch-fakes';
+import { DestinationRouting } from './destination-routing';
+
+const KEY = randomBytes(32).toString('base64');
+const OTHER_KEY = randomBytes(32).toString('base64');
+
+function row(platform: string, settings: object, credentials: object, key = KEY): Destination {
+  const now = new Date();
+  return {
+    id: `d-${platform}`,
+    tenantId: TENANT,
+    platform,
+    settings,
+    credentialsEncrypted: sealDestinationCredentials(TENANT, platform, credentials as Record<string, unknown>, key),
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+  } as Destination;
+}
+
+function routing(rows: Destination[]) {
+  const world = new PipelineWorld();
+  let reads = 0;
+  const repository = {
+    routing: async () => {
+      reads += 1;
+      return { consentPolicy: 'allow' as const, destinations: rows };
+    },
+  } as unknown as DestinationRepository;
+  return { world, reads: () => reads, routing: new DestinationRouting({ credentialsKey: KEY, cacheTtlMs: 60_000 }, { destinations: repository, logger: world.logger }) };
+}
+
+describe('DestinationRouting', () => {
+  it('opens the credentials and hands the adapter settings parsed with the platform schema', async () => {
+    const { routing: r } = routing([row('meta', { pixel_id: '123', extra: 'x' }, { access_token: 'EAAtoken-123' }), row('ga4', { measurement_id: 'g-abc1234' }, { api_secret: 'secret-1234' })]);
+    const { consentPolicy, destinations } = await r.routingFor(TENANT);
+    expect(consentPolicy).toBe('allow');
+    expect(destinations).toEqual([
+      { platform: 'meta', problem: null, config: { tenantId: TENANT, platform: 'meta', status: 'active', settings: { pixel_id: '123' }, credentials: { access_token: 'EAAtoken-123' } } },
+      { platform: 'ga4', problem: null, config: { tenantId: TENANT, platform: 'ga4', status: 'active', settings: { measurement_id: 'G-ABC1234' }, credentials: { api_secret: 'secret-1234' } } },
+    ]);
+  });
+
+  it('routes a destination it cannot use with the reason, so its events are parked instead of lost', async () => {
+    const { routing: r, world } = routing([
+      row('meta', {}, { access_token: 'EAAtoken-123' }),
+      row('ga4', { measurement_id: 'G-ABC1234' }, { api_secret: 'secret-1234' }, OTHER_KEY),
+    ]);
+    const [meta, ga4] = (await r.routingFor(TENANT)).destinations;
+    expect(meta?.problem).toEqual({ reason: 'destination settings are invalid: "pixel_id" is required', operatorMustSet: true });
+    expect(ga4?.problem).toEqual({ reason: "destination credentials cannot be opened with this dispatcher's CREDENTIALS_KEY", operatorMustSet: false });
+    expect(world.logEvents()).toEqual(['destination_credentials_unreadable']);
+    expect(world.logs).not.toContain('secret-1234');
+  });
+
+  it('leaves out, and reports, a platform this version does not know', async () => {
+    const { routing: r, world } = routing([row('myspace', {}, {})]);
+    expect((await r.routingFor(TENANT)).destinations).toEqual([]);
+    expect(world.logEvents()).toEqual(['destination_platform_unknown']);
+  });
+
+  it('reads the database once per tenant until a change notice drops the entry', async () => {
+    const { routing: r, reads } = routing([]);
+    await r.routingFor(TENANT);
+    await r.routingFor(TENANT);
+    expect(reads()).toBe(1);
+    r.invalidate(TENANT);
+    await r.routingFor(TENANT);
+    expect(reads()).toBe(2);
+  });
+});
