@@ -17,6 +17,7 @@ class SummaryReporter {
     const { numPassedTests, numFailedTests, numPendingTests, numTodoTests, numTotalTestSuites } = results;
     const counts = { passed: numPassedTests, failed: numFailedTests, skipped: numPendingTests + numTodoTests, suites: numTotalTestSuites };
     process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    if (contexts.size === 0) return; // a workspace without tests of this kind
     const dir = path.join(this.rootDir, '.test-results');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `${project}.json`), `${JSON.stringify(counts)}\n`);
