@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StoredEvent } from '@attribution/core';
-import { type Db, type Prisma, toStoredEvent } from '@attribution/db';
+import { toStoredEvent, type Db, type NewEventRow, type Prisma } from '@attribution/db';
 
 const HASH = (c: string) => c.repeat(64);
 
@@ -35,4 +35,25 @@ export async function insertStoredEvents(
     })),
   });
   return rows.map(toStoredEvent);
+}
+
+/** A minimal new event row, as ingest would store it, for tests of the writers. */
+export function newEventRow(eventId: string, tenantId: string, overrides: Partial<NewEventRow> = {}): NewEventRow {
+  return {
+    tenantId,
+    eventId,
+    eventName: 'Lead',
+    eventTime: new Date(0),
+    actionSource: 'website',
+    sourceUrl: null,
+    ipAddress: null,
+    userAgent: null,
+    userData: {},
+    clickIds: {},
+    customData: {},
+    consent: null,
+    context: {},
+    traceId: 't',
+    ...overrides,
+  };
 }

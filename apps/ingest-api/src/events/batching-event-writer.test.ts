@@ -2,29 +2,13 @@ import { ROOT_CONTEXT, context, trace, type SpanContext } from '@opentelemetry/a
 import fc from 'fast-check';
 import { eventKey, type KeyedEventWriter, type NewEventRow } from '@attribution/db';
 import { DependencyUnavailableError } from '@attribution/runtime';
+import { newEventRow } from '@attribution/testing';
 import { BatchingEventWriter, type BatchingEventWriterConfig } from './batching-event-writer';
 
 const TENANT_A = '00000000-0000-4000-8000-00000000000a';
 const TENANT_B = '00000000-0000-4000-8000-00000000000b';
 
-function row(eventId: string, tenantId = TENANT_A): NewEventRow {
-  return {
-    tenantId,
-    eventId,
-    eventName: 'Lead',
-    eventTime: new Date(0),
-    actionSource: 'website',
-    sourceUrl: null,
-    ipAddress: null,
-    userAgent: null,
-    userData: {},
-    clickIds: {},
-    customData: {},
-    consent: null,
-    context: {},
-    traceId: 't',
-  };
-}
+const row = (eventId: string, tenantId = TENANT_A): NewEventRow => newEventRow(eventId, tenantId);
 
 /**
  * Stands in for PostgreSQL: a set of stored keys, ON CONFLICT DO NOTHING semantics. In manual

@@ -1,5 +1,6 @@
 import { Prisma } from '../client/db-client';
-import { EVENT_DATABASE_COLUMNS, EVENT_INSERT_COLUMNS, type NewEventRow } from './event-columns';
+import { newEventRow } from '@attribution/testing';
+import { EVENT_DATABASE_COLUMNS, EVENT_INSERT_COLUMNS } from './event-columns';
 import { INSERT_EVENTS_SQL, toInsertParameter } from './event-writer';
 
 const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -13,22 +14,7 @@ describe('the events columns, declared once', () => {
 
   it('make the INSERT, its record definition and its JSON parameter agree', () => {
     for (const { column, sqlType } of EVENT_INSERT_COLUMNS) expect(INSERT_EVENTS_SQL).toContain(`${column} ${sqlType}`);
-    const row: NewEventRow = {
-      tenantId: 't',
-      eventId: 'e',
-      eventName: 'Lead',
-      eventTime: new Date(0),
-      actionSource: 'website',
-      sourceUrl: null,
-      ipAddress: null,
-      userAgent: null,
-      userData: {},
-      clickIds: {},
-      customData: {},
-      consent: null,
-      context: {},
-      traceId: 'x',
-    };
+    const row = newEventRow('e', 't');
     const [record] = JSON.parse(toInsertParameter([row])) as Array<Record<string, unknown>>;
     expect(Object.keys(record!)).toEqual(EVENT_INSERT_COLUMNS.map((c) => c.column));
     expect(record!['traceparent']).toBeNull();
