@@ -9,14 +9,11 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { PostgresBinaries } from './postgres-process';
+import type { PostgresBinaries, PostgresUser } from './postgres-types';
 
 const exec = promisify(execFile);
 
-export interface PostgresUser {
-  uid: number;
-  gid: number;
-}
+export type { PostgresUser } from './postgres-types';
 
 const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
 

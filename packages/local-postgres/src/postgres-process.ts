@@ -13,12 +13,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { PostgresUser } from './embedded-postgres-user';
+import type { PostgresBinaries, PostgresUser } from './postgres-types';
 
-export interface PostgresBinaries {
-  initdb: string;
-  postgres: string;
-}
+export type { PostgresBinaries } from './postgres-types';
+
 
 export function locatePostgresBinaries(): PostgresBinaries {
   const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
