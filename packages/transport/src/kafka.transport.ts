@@ -1,5 +1,6 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Batch as KafkaBatch, type Consumer as KafkaConsumer, type IHeaders } from 'kafkajs';
 import { DependencyUnavailableError } from '@attribution/runtime';
+import { awaitTopicLeaders } from './topic-leaders';
 import type { Batch, BatchHandler, Consumer, ConsumerOptions, MembershipChange, MessageHeaders, Producer, TopicSpec, Transport } from './transport';
 
 export interface KafkaTransportConfig {
@@ -35,9 +36,14 @@ export class KafkaTransport implements Transport {
     const missing = specs.filter((spec) => !existing.has(spec.name));
     if (missing.length === 0) return;
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions, replicationFactor: -1 })),
     });
+    await awaitTopicLeaders(
+      async (topics) => (await admin.fetchTopicMetadata({ topics })).topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionId: p.partitionId, leader: p.leader })) })),
+      missing.map((spec) => spec.name),
+      { timeoutMs: 30_000 },
+    );
   }
 
   createProducer(): Producer {
