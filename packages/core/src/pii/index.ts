@@ -20,3 +20,5 @@ export {
   normaliseZipMeta,
 } from './normalise-address';
 export { toCountryCode } from './country-codes';
+export { normaliseEmailGoogleAds, normaliseFamilyNameGoogleAds, normaliseGivenNameGoogleAds, normalisePhoneGoogleAds, normalisePostalCodeGoogleAds, normaliseRegionCodeGoogleAds } from './normalise-google-ads';
+export { normaliseEmailTiktok, normaliseExternalIdTiktok, normalisePhoneTiktok } from './normalise-tiktok';
