@@ -47,6 +47,7 @@ export const UserDataSchema = Joi.object({
   gbraid: Joi.string().max(512),
   wbraid: Joi.string().max(512),
   ttclid: Joi.string().max(512),
+  ttp: Joi.string().max(512),
   ga_client_id: Joi.string().max(128),
 })
   .meta({ className: 'UserData' })

@@ -21,6 +21,7 @@ export interface UserData {
   gbraid?: string;
   wbraid?: string;
   ttclid?: string;
+  ttp?: string;
   ga_client_id?: string;
 }
 

@@ -1,7 +1,7 @@
 import type { Consent, CustomData, UserData } from './event.types';
 
 /** The user_data keys that platforms need verbatim: never hashed, never re-cased. */
-export const CLICK_ID_KEYS = ['fbc', 'fbp', 'gclid', 'gbraid', 'wbraid', 'ttclid', 'ga_client_id'] as const;
+export const CLICK_ID_KEYS = ['fbc', 'fbp', 'gclid', 'gbraid', 'wbraid', 'ttclid', 'ttp', 'ga_client_id'] as const;
 
 export type ClickIds = Pick<UserData, (typeof CLICK_ID_KEYS)[number]>;
 
