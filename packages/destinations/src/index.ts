@@ -11,7 +11,8 @@ export {
   type PlatformEnvFields,
 } from './registry';
 export type { DestinationOption, PlatformDefinition, PlatformLimits, TestMechanism } from './platform-definition';
-export type { DestinationAdapter, DestinationConfig, OutgoingEvent, SendOutcome } from './destination-adapter';
+export { namedForDestination, type DestinationAdapter, type DestinationConfig, type OutgoingEvent, type SendOutcome } from './destination-adapter';
+export { applyEventRules, describeEventRules, eventRulesSchema, type EventRules, type RuleVerdict } from './rules/event-rules';
 export { decideConsent, type ConsentAllowed, type ConsentBlocked, type ConsentDecision, type ConsentPolicy } from './consent/consent-decision';
 export type { ConsentModeSignal, ConsentRequirements } from './consent/consent-requirements';
 export { erasureDocuments, hashUserData, type HashedUserData } from './identifiers/hash-user-data';
@@ -19,3 +20,5 @@ export type { ErasableIdentifier, HashOptions, IdentifierProfile, RawUserData } 
 export type { MetaHashedUserData } from './meta/meta.identifiers';
 export type { GoogleAddress, GoogleUserData } from './google/google.identifiers';
 export { validateGa4Request, type Ga4Call, type Ga4ValidationMessage } from './ga4/ga4.client';
+export type { GoogleAdsAddress, GoogleAdsUserData } from './google-ads/google-ads.identifiers';
+export type { TiktokHashedUserData } from './tiktok/tiktok.identifiers';

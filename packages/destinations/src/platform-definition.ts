@@ -28,6 +28,8 @@ export interface DestinationOption {
 export interface PlatformLimits {
   /** Events handed to one `send()`. */
   readonly maxBatchSize: number;
+  /** Events handed to one `send()` in test mode, where the platform's test path takes fewer (TikTok: one). */
+  readonly maxTestBatchSize?: number;
   /** What a refusal covers: the whole batch (one bad event fails all), one request, or one event. */
   readonly refusal: 'whole-batch' | 'per-request' | 'per-event';
   /** The oldest event the platform still takes. */
@@ -36,10 +38,15 @@ export interface PlatformLimits {
   readonly dedupWindowSeconds: number | null;
 }
 
-/** How an operator checks a destination without affecting its reports. */
+/**
+ * How a destination in test mode (`destination set --test-mode`) reaches the platform without
+ * affecting its reports, and what `destination test` prints the verdict of.
+ */
 export interface TestMechanism {
-  readonly kind: 'test-event-code' | 'validation-endpoint';
+  readonly kind: 'test-event-code' | 'validation-endpoint' | 'validate-only';
   readonly description: string;
+  /** The option (its settings key) test mode needs, e.g. the code Events Manager shows; none when the platform needs nothing. */
+  readonly setting?: string;
 }
 
 /**

@@ -1,9 +1,11 @@
 import type { EnvOf } from '@attribution/runtime';
 import type { DestinationAdapter } from './destination-adapter';
 import { ga4Platform } from './ga4/ga4.platform';
+import { googleAdsPlatform } from './google-ads/google-ads.platform';
 import type { IdentifierProfile } from './identifiers/identifier-profile';
 import { metaPlatform } from './meta/meta.platform';
 import type { PlatformDefinition } from './platform-definition';
+import { tiktokPlatform } from './tiktok/tiktok.platform';
 
 /**
  * Every ad platform the engine delivers to, in the order they are listed to operators. Adding a
@@ -11,7 +13,7 @@ import type { PlatformDefinition } from './platform-definition';
  * `registry-wiring.test.ts` proves every entry is wired into the CLI, consent, hashing, the
  * dispatcher's environment and its metrics.
  */
-export const PLATFORMS = [metaPlatform, ga4Platform] as const;
+export const PLATFORMS = [metaPlatform, ga4Platform, googleAdsPlatform, tiktokPlatform] as const;
 
 export type Platform = (typeof PLATFORMS)[number]['id'];
 export type AnyPlatformDefinition = (typeof PLATFORMS)[number];

@@ -5,6 +5,8 @@ export * from './wait-until';
 export * from './fixtures';
 export * from './spawn-app';
 export * from './fakes/fake-ga4';
+export * from './fakes/fake-tiktok';
+export * from './fakes/fake-data-manager';
 export * from './events';
 export * from './infra/go-tools';
 export * from './browser/chromium';

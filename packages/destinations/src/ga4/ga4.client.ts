@@ -86,6 +86,18 @@ export async function validateGa4Request(call: Ga4Call, body: Ga4Request): Promi
   return { ok: true, messages: parsed.validationMessages as Ga4ValidationMessage[] };
 }
 
+/**
+ * Test mode's send: the same request to the validation server, its verdict as a result. Valid →
+ * ok (nothing reaches reports); validation messages → rejected, with GA4's own words.
+ */
+export async function postGa4Validation(call: Ga4Call, body: Ga4Request): Promise<Ga4Result> {
+  const verdict = await validateGa4Request(call, body);
+  if (!verdict.ok) return { kind: 'retry', statusCode: null, reason: `validation server: ${verdict.reason}` };
+  if (verdict.messages.length === 0) return { kind: 'ok', statusCode: 200 };
+  const described = verdict.messages.map((m) => `${m.validationCode ?? 'INVALID'} ${m.fieldPath ?? ''}: ${m.description ?? ''}`.replace(/\s+/g, ' ').trim());
+  return { kind: 'rejected', statusCode: 200, reason: redact(`GA4 validation: ${described.join('; ')}`.slice(0, 500), call.apiSecret) };
+}
+
 function redact(text: string, secret: string): string {
   return secret ? text.split(secret).join('[redacted]') : text;
 }

@@ -14,6 +14,8 @@ const destination: DestinationConfig<Ga4Settings, Ga4Credentials> = {
   status: 'active',
   settings: { measurement_id: MEASUREMENT_ID },
   credentials: { api_secret: API_SECRET },
+  testMode: false,
+  rules: {},
 };
 
 function event(id: string, overrides: Partial<StoredEvent> = {}): StoredEvent {
@@ -40,7 +42,7 @@ function event(id: string, overrides: Partial<StoredEvent> = {}): StoredEvent {
 
 /** Allowed by tenant policy: the mapper then reads the event's own Consent Mode values. */
 const outgoing = (events: StoredEvent[]): OutgoingEvent[] =>
-  events.map((e) => ({ event: e, consent: { allowed: true, basis: 'policy', adUserData: true, adPersonalization: true } }));
+  events.map((e) => ({ event: e, consent: { allowed: true, basis: 'policy', adUserData: true, adPersonalization: true }, name: e.eventName, renamed: false }));
 
 describe('ga4Grants', () => {
   it('forwards the consent decision, and nothing for an event allowed by policy alone', () => {
@@ -139,6 +141,30 @@ describe('Ga4Destination against the fake Measurement Protocol', () => {
     await expect(validateGa4Request({ collectUrl: collect, measurementId: MEASUREMENT_ID, apiSecret: 'any', timeoutMs: 1000 }, { client_id: '1.2', events: [{ name: 'purchase', params: {} }] })).resolves.toEqual({ ok: true, messages: [] });
     expect(fake.validated).toHaveLength(2);
     expect(fake.received).toHaveLength(0);
+  });
+
+  it('in test mode asks the validation server instead, and reports its verdict per event', async () => {
+    const test = { ...destination, testMode: true };
+    const valid = await ga4.send(outgoing([event('1')]), test);
+    expect(valid).toEqual([{ eventPk: '1', kind: 'sent', statusCode: 200 }]);
+    expect(fake.validated).toHaveLength(1);
+    expect(fake.received).toHaveLength(0);
+    // What our mapper lets through the validation server may still refuse: its messages are the verdict.
+    const urls: string[] = [];
+    const validation = (async (url: string) => {
+      urls.push(url);
+      return new Response(JSON.stringify({ validationMessages: [{ fieldPath: 'events[0].params.items', description: 'Item requires item_id or item_name.', validationCode: 'VALUE_REQUIRED' }] }), { status: 200 });
+    }) as unknown as typeof fetch;
+    const refusing = new Ga4Destination({ ga4Url: 'https://ga4.test/mp/collect', timeoutMs: 1000 }, { fetch: validation });
+    expect(await refusing.send(outgoing([event('2')]), test)).toEqual([
+      { eventPk: '2', kind: 'rejected', statusCode: 200, reason: 'GA4 validation: VALUE_REQUIRED events[0].params.items: Item requires item_id or item_name.' },
+    ]);
+    expect(urls.map((u) => new URL(u).pathname)).toEqual(['/debug/mp/collect']);
+  });
+
+  it('sends the name a tenant rule chose', async () => {
+    await ga4.send([{ ...outgoing([event('1')])[0]!, name: 'generate_lead', renamed: true }], destination);
+    expect(fake.eventsReceived().map((e) => e.name)).toEqual(['generate_lead']);
   });
 
   it('delivers 25 events of 25 visitors, one outcome each', async () => {

@@ -1,7 +1,7 @@
 import type { ConsentAllowed } from '../consent/consent-decision';
-import type { DestinationAdapter, DestinationConfig, OutgoingEvent, SendOutcome } from '../destination-adapter';
+import { namedForDestination, type DestinationAdapter, type DestinationConfig, type OutgoingEvent, type SendOutcome } from '../destination-adapter';
 import { planGa4Requests, type PlannedGa4Request } from './ga4.batch';
-import { postGa4Events } from './ga4.client';
+import { postGa4Events, postGa4Validation } from './ga4.client';
 import type { Ga4ConsentGrants } from './ga4.mapper';
 import type { Ga4Credentials, Ga4Settings } from './ga4.schema';
 
@@ -38,14 +38,16 @@ export class Ga4Destination implements DestinationAdapter<Ga4Settings, Ga4Creden
     const { api_secret: apiSecret } = destination.credentials;
     const nowSeconds = Math.floor((this.deps.now ?? Date.now)() / 1000);
     const grants = new Map(outgoing.map(({ event, consent }) => [event.id, ga4Grants(consent)]));
-    const events = outgoing.map((o) => o.event);
+    const events = outgoing.map(namedForDestination);
     const plan = planGa4Requests(events, nowSeconds, (event) => grants.get(event.id));
     const byPk = new Map<string, SendOutcome>();
     for (const { eventPk, reason } of plan.rejected) byPk.set(eventPk, { eventPk, kind: 'rejected', statusCode: null, reason });
 
     const call = { collectUrl: this.config.ga4Url, measurementId, apiSecret, timeoutMs: this.config.timeoutMs, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) };
+    // Test mode asks the validation server instead: its events never reach reports.
+    const postOne = destination.testMode ? postGa4Validation : postGa4Events;
     const post = async (request: PlannedGa4Request): Promise<void> => {
-      const result = await postGa4Events(call, request.body);
+      const result = await postOne(call, request.body);
       for (const pk of request.eventPks) {
         byPk.set(pk, result.kind === 'ok' ? { eventPk: pk, kind: 'sent', statusCode: result.statusCode } : { eventPk: pk, ...result });
       }

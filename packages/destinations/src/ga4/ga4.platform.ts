@@ -48,7 +48,7 @@ export const ga4Platform = definePlatform({
   limits: { maxBatchSize: GA4_MAX_EVENTS_PER_REQUEST, refusal: 'per-request', maxEventAgeSeconds: GA4_MAX_EVENT_AGE_SECONDS, dedupWindowSeconds: null },
   testMechanism: {
     kind: 'validation-endpoint',
-    description: 'validateGa4Request() asks /debug/mp/collect; its events never reach reports (it does not check the api_secret)',
+    description: 'in test mode, requests go to the validation server (/debug/mp/collect): events never reach reports; it checks the payload, not the api_secret',
   },
   env: {
     GA4_MP_URL: field<string>(Joi.string().uri({ scheme: ['http', 'https'] }).default('https://www.google-analytics.com/mp/collect')),

@@ -73,8 +73,11 @@ function leaves(value: unknown, path = ''): Array<[string, string]> {
   return Object.entries(value).flatMap(([k, v]) => leaves(v, Array.isArray(value) ? path : `${path}.${k}`));
 }
 
-// Google wants these four in plain text; they are checked not to carry any other identifier.
-const GOOGLE_PLAIN = new Set(['city', 'region', 'postal_code', 'country'].map((k) => `.google.address.${k}`));
+// Google wants these in plain text (GA4 four, the Data Manager API two); they are checked not to carry any other identifier.
+const GOOGLE_PLAIN = new Set([
+  ...['city', 'region', 'postal_code', 'country'].map((k) => `.google.address.${k}`),
+  ...['region_code', 'postal_code'].map((k) => `.google_ads.address.${k}`),
+]);
 
 describe('hashUserData never emits raw identifiers', () => {
   it('holds for 500 varied realistic records', () => {

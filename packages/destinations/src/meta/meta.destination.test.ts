@@ -5,10 +5,10 @@ import { metaPlatform } from './meta.platform';
 import type { MetaCredentials, MetaSettings } from './meta.schema';
 
 const NOW = 1_800_000_000;
-const destination: DestinationConfig<MetaSettings, MetaCredentials> = { tenantId: 't', platform: 'meta', status: 'active', settings: { pixel_id: '42', test_event_code: 'TEST1' }, credentials: { access_token: 'EAAx' } };
+const destination: DestinationConfig<MetaSettings, MetaCredentials> = { tenantId: 't', platform: 'meta', status: 'active', settings: { pixel_id: '42', test_event_code: 'TEST1' }, credentials: { access_token: 'EAAx' }, testMode: true, rules: {} };
 
 function event(id: string): OutgoingEvent {
-  return { event: stored(id), consent: { allowed: true, basis: 'consent', adUserData: true, adPersonalization: true } };
+  return { event: stored(id), consent: { allowed: true, basis: 'consent', adUserData: true, adPersonalization: true }, name: 'Lead', renamed: false };
 }
 
 function stored(id: string): StoredEvent {
@@ -33,6 +33,19 @@ function graph(bad: Set<string>) {
 }
 
 describe('MetaDestination', () => {
+  it('sends the test event code in test mode only, and the name the tenant\'s rule chose', async () => {
+    const bodies: Array<{ test_event_code?: string; data: Array<{ event_name: string }> }> = [];
+    const fetchImpl = (async (_url: string, init: RequestInit) => {
+      bodies.push(JSON.parse(init.body as string) as (typeof bodies)[number]);
+      return new Response(JSON.stringify({ events_received: 1 }), { status: 200 });
+    }) as unknown as typeof fetch;
+    const meta = new MetaDestination({ graphUrl: 'http://graph.test/v25.0', timeoutMs: 1000 }, { fetch: fetchImpl, now: () => NOW * 1000 });
+    await meta.send([{ ...event('1'), name: 'SubmitForm', renamed: true }], { ...destination, testMode: false });
+    await meta.send([event('2')], destination);
+    expect(bodies.map((b) => b.test_event_code)).toEqual([undefined, 'TEST1']);
+    expect(bodies.map((b) => b.data[0]!.event_name)).toEqual(['SubmitForm', 'Lead']);
+  });
+
   it('sends one request for a valid batch', async () => {
     const { calls, fetchImpl } = graph(new Set());
     const meta = new MetaDestination({ graphUrl: 'http://graph.test/v25.0', timeoutMs: 1000 }, { fetch: fetchImpl, now: () => NOW * 1000 });

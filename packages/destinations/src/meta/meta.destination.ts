@@ -1,4 +1,4 @@
-import type { DestinationAdapter, DestinationConfig, OutgoingEvent, SendOutcome } from '../destination-adapter';
+import { namedForDestination, type DestinationAdapter, type DestinationConfig, type OutgoingEvent, type SendOutcome } from '../destination-adapter';
 import { postMetaEvents, type MetaResult } from './meta.client';
 import { mapToMetaEvent } from './meta.mapper';
 import type { MetaCredentials, MetaEventsRequest, MetaServerEvent, MetaSettings } from './meta.schema';
@@ -24,7 +24,8 @@ export class MetaDestination implements DestinationAdapter<MetaSettings, MetaCre
     const outcomes: SendOutcome[] = [];
     const valid: Mapped[] = [];
     // Meta rejects the whole batch for one bad event, so bad ones never join a batch.
-    for (const { event } of outgoing) {
+    for (const one of outgoing) {
+      const event = namedForDestination(one);
       const mapped = mapToMetaEvent(event, nowSeconds);
       if (mapped.ok) valid.push({ pk: event.id, event: mapped.event });
       else outcomes.push({ eventPk: event.id, kind: 'rejected', statusCode: null, reason: mapped.reason });
@@ -33,7 +34,8 @@ export class MetaDestination implements DestinationAdapter<MetaSettings, MetaCre
 
     const post = (batch: Mapped[]) => {
       const body: MetaEventsRequest = { data: batch.map((v) => v.event), access_token: accessToken };
-      if (testEventCode) body.test_event_code = testEventCode;
+      // Only in test mode: a stored code alone does not turn a live destination into a test one.
+      if (destination.testMode && testEventCode) body.test_event_code = testEventCode;
       return postMetaEvents(this.config.graphUrl, pixelId, body, this.config.timeoutMs, this.deps.fetch);
     };
     outcomes.push(...(await this.sendIsolating(valid, post)));

@@ -20,7 +20,7 @@ export const metaPlatform = definePlatform({
       required: false,
       pattern: /^[A-Za-z0-9_-]{1,64}$/,
       expected: 'a test event code such as TEST12345',
-      description: 'test event code (Events Manager "Test events")',
+      description: 'test event code (Events Manager "Test events"), sent in test mode',
       valueName: 'code',
     },
     {
@@ -47,7 +47,8 @@ export const metaPlatform = definePlatform({
   limits: { maxBatchSize: META_MAX_BATCH, refusal: 'whole-batch', maxEventAgeSeconds: META_MAX_EVENT_AGE_SECONDS, dedupWindowSeconds: 48 * 3600 },
   testMechanism: {
     kind: 'test-event-code',
-    description: 'with the test_event_code setting, events appear in Events Manager → Test events and are not used for ads',
+    description: 'in test mode, requests carry the test_event_code setting: events appear in Events Manager → Test events',
+    setting: 'test_event_code',
   },
   env: {
     META_GRAPH_URL: field<string>(Joi.string().uri({ scheme: ['http', 'https'] }).default(`https://graph.facebook.com/${API_VERSION}`)),
