@@ -35,9 +35,12 @@ export function storedEvent(overrides: Partial<StoredEvent> = {}): StoredEvent {
   };
 }
 
-export function routed(platform: Platform, overrides: Partial<RoutedDestination> & { status?: DestinationConfig['status'] } = {}): RoutedDestination {
-  const { status = 'active', ...rest } = overrides;
-  return { platform, problem: null, config: { tenantId: TENANT, platform, status, settings: {}, credentials: {} }, ...rest };
+export function routed(
+  platform: Platform,
+  overrides: Partial<RoutedDestination> & Partial<Pick<DestinationConfig, 'status' | 'testMode' | 'rules'>> = {},
+): RoutedDestination {
+  const { status = 'active', testMode = false, rules = {}, ...rest } = overrides;
+  return { platform, problem: null, config: { tenantId: TENANT, platform, status, settings: {}, credentials: {}, testMode, rules }, ...rest };
 }
 
 /** Everything the pipeline did, in the order it did it: sends, produced messages, recorded rows. */

@@ -5,6 +5,7 @@
 import Joi from 'joi';
 import { parseCredentialsKey } from '@attribution/db';
 import { ConfigError, envFields, field, optionalField, parseEnv, type EnvOf, type EnvSource } from '@attribution/runtime';
+import { platformEnvFields } from '@attribution/destinations';
 import { topicNames, transportEnvFields, type Topics } from '@attribution/transport';
 import { ValidationError } from './cli-errors';
 import type { EnvNeeds } from './command';
@@ -36,6 +37,8 @@ function cliEnvKeys(needs: EnvNeeds) {
     KAFKA_CLIENT_ID: transportEnvFields.kafkaClientId('attribution-cli'),
     KAFKA_TOPIC_PREFIX: transportEnvFields.topicPrefix,
     KAFKA_RETRY_DELAYS_MS: transportEnvFields.retryDelaysMs,
+    // The platforms' base URLs, for `destination test` (all have defaults).
+    ...platformEnvFields,
   };
 }
 

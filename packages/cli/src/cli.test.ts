@@ -54,7 +54,7 @@ describe('attribution command line', () => {
     [['tenant', 'list', 'extra'], "error: too many arguments for 'list'. Expected 0 arguments but got 1."],
     [['keys', 'rotate', '--tenant', TENANT, '--kind', 'all'], "error: option '--kind <kind>' argument 'all' is invalid. Allowed choices are public, secret, both."],
     [['destination', 'remove', '--tenant', TENANT], "error: missing required argument 'platform'"],
-    [['destination', 'remove', '--tenant', TENANT, 'tiktok'], "error: command-argument value 'tiktok' is invalid for argument 'platform'. Allowed choices are meta, ga4."],
+    [['destination', 'remove', '--tenant', TENANT, 'myspace'], "error: command-argument value 'myspace' is invalid for argument 'platform'. Allowed choices are meta, ga4, google_ads, tiktok."],
     [['tenant', 'show', '--tenant', TENANT, '--tenant', TENANT], "error: option '--tenant <id>' given more than once"],
     [['tenant', 'list', '--json=yes'], "error: option '--json' does not take a value"],
   ])('%j is a usage error (exit 2) in commander\'s words', async (argv, message) => {
@@ -146,12 +146,16 @@ describe('option values', () => {
     expect(erasePatterns('email', ' jane.doe@GMAIL.com', 'US')).toEqual([
       { meta: { em: stored.meta.em } },
       { google: { sha256_email_address: stored.google.sha256_email_address } },
+      { google_ads: { sha256_email: stored.google_ads.sha256_email } },
+      { tiktok: { email: stored.tiktok.email } },
     ]);
     expect(erasePatterns('phone', '+1 415-555-2671', null)).toEqual([
       { meta: { ph: stored.meta.ph } },
       { google: { sha256_phone_number: stored.google.sha256_phone_number } },
+      { google_ads: { sha256_phone: stored.google_ads.sha256_phone } },
+      { tiktok: { phone: stored.tiktok.phone } },
     ]);
-    expect(erasePatterns('external-id', 'C-1', null)).toEqual([{ meta: { external_id: stored.meta.external_id } }]);
+    expect(erasePatterns('external-id', 'C-1', null)).toEqual([{ meta: { external_id: stored.meta.external_id } }, { tiktok: { external_id: stored.tiktok.external_id } }]);
     expect(erasePatterns('phone', '4155552671', null)).toEqual([]); // no country: cannot match anything
     expect(erasePatterns('email', 'not-an-email', 'US')).toEqual([]);
   });

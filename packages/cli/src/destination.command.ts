@@ -1,9 +1,11 @@
-import { inTransaction, DestinationRepository, openDestinationCredentials, sealDestinationCredentials, type Destination } from '@attribution/db';
-import { PLATFORMS, PLATFORM_IDS, platformDefinition, type DestinationOption, type Platform } from '@attribution/destinations';
+import { inTransaction, DestinationRepository, openDestinationCredentials, sealDestinationCredentials, type Destination, type Prisma } from '@attribution/db';
+import { PLATFORMS, PLATFORM_IDS, describeEventRules, platformDefinition, type DestinationOption, type EventRules, type Platform } from '@attribution/destinations';
 import { NotFoundError, RuntimeError, ValidationError } from './cli-errors';
 import { inRegistryOrder, patternOption } from './cli-validate';
 import type { CommandSpec, OptionSpec } from './command';
 import type { CommandContext } from './context';
+import { destinationBehaviour, RULE_OPTIONS } from './destination-rules';
+import { destinationTestCommand } from './destination-test.command';
 import { replayCommandLine, replayViaKafka, type ReplayRequest } from './deliveries.command';
 import { table } from './output';
 import { TENANT_OPTION } from './tenant.command';
@@ -92,9 +94,12 @@ async function set(ctx: CommandContext): Promise<void> {
   const key = ctx.env.CREDENTIALS_KEY!;
   await checkCredentialsKey(ctx, tenant.id, platform, key);
   const sealed = sealDestinationCredentials(tenant.id, platform, input.credentials, key);
-  const { previous, destination } = await inTransaction(ctx.db, (tx) =>
-    new DestinationRepository(tx).upsert(tenant.id, platform, { settings: input.settings, credentialsEncrypted: sealed, status: 'active' }),
-  );
+  const { previous, destination, behaviour } = await inTransaction(ctx.db, async (tx) => {
+    const repository = new DestinationRepository(tx);
+    const behaviour = destinationBehaviour(ctx, platform, input.settings, await repository.find(tenant.id, platform));
+    const write = { settings: input.settings, credentialsEncrypted: sealed, status: 'active' as const, testMode: behaviour.testMode, eventRules: { ...behaviour.rules } as Prisma.InputJsonObject };
+    return { ...(await repository.upsert(tenant.id, platform, write)), behaviour };
+  });
 
   // Parked deliveries wait for exactly this: new credentials. Send them again now.
   const request: ReplayRequest = { tenantId: tenant.id, statuses: ['parked'], destination: platform };
@@ -120,14 +125,24 @@ async function set(ctx: CommandContext): Promise<void> {
   ctx.out.result(
     {
       tenant_id: tenant.id,
-      destination: { platform, status: destination.status, previous_status: previous?.status ?? null, settings: input.settings, credentials: masked },
+      destination: {
+        platform,
+        status: destination.status,
+        previous_status: previous?.status ?? null,
+        test_mode: behaviour.testMode,
+        event_rules: behaviour.rules,
+        settings: input.settings,
+        credentials: masked,
+      },
       parked,
       replayed,
     },
     () =>
       [
         `Destination ${platform} of tenant ${tenant.id} ${previous ? 'updated' : 'created'}: status ${destination.status}` +
-          (previous && previous.status !== destination.status ? ` (was ${previous.status})` : ''),
+          (previous && previous.status !== destination.status ? ` (was ${previous.status})` : '') +
+          (behaviour.testMode ? ', in test mode' : ''),
+        `  events: ${describeEventRules(behaviour.rules) || 'all, under their own names'}`,
         ...Object.entries({ ...input.settings, ...masked }).map(([k, v]) => `  ${k}: ${v}`),
         ...(replayNote ? [replayNote] : []),
       ].join('\n'),
@@ -137,6 +152,8 @@ async function set(ctx: CommandContext): Promise<void> {
 interface ShownDestination {
   platform: string;
   status: string;
+  test_mode: boolean;
+  event_rules: EventRules;
   settings: Record<string, unknown>;
   credentials: Record<string, string> | null;
   credentials_set: boolean;
@@ -160,13 +177,21 @@ async function show(ctx: CommandContext): Promise<void> {
         );
       }
     }
-    return { platform: row.platform, status: row.status, settings: row.settings as Record<string, unknown>, credentials, credentials_set: row.credentialsEncrypted !== null, credentials_readable: readable, updated_at: row.updatedAt };
+    return {
+      platform: row.platform,
+      status: row.status,
+      test_mode: row.testMode,
+      event_rules: row.eventRules as EventRules,
+      settings: row.settings as Record<string, unknown>,
+      credentials, credentials_set: row.credentialsEncrypted !== null, credentials_readable: readable, updated_at: row.updatedAt };
   });
   const entries = (map: Record<string, unknown> | null) => Object.entries(map ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   ctx.out.result({ tenant_id: tenant.id, destinations: shown }, () =>
     table(shown, [
       { header: 'platform', value: (d) => d.platform },
       { header: 'status', value: (d) => d.status },
+      { header: 'mode', value: (d) => (d.test_mode ? 'test' : 'live') },
+      { header: 'events', value: (d) => describeEventRules(d.event_rules) || 'all' },
       { header: 'settings', value: (d) => entries(d.settings) || '-' },
       { header: 'credentials', value: (d) => (d.credentials ? entries(d.credentials) : d.credentials_set ? 'unreadable with this key' : 'missing') },
       { header: 'updated', value: (d) => d.updated_at.toISOString() },
@@ -193,6 +218,7 @@ const setOptions: OptionSpec[] = [
     valueName: option.valueName,
     description: `${platforms.join(', ')}: ${option.description}`,
   })),
+  ...RULE_OPTIONS,
   { name: 'force', type: 'boolean', description: 'store even if CREDENTIALS_KEY cannot open the credentials already stored' },
 ];
 
@@ -202,7 +228,11 @@ const setCommandLine = (p: (typeof PLATFORMS)[number], secretFromStdin = false) 
     .filter((o) => o.required)
     .map((o) => `--${o.name} ${secretFromStdin && o.in === 'credentials' ? '-' : `<${o.valueName}>`}`)
     .join(' ')}${secretFromStdin ? ' < secret.txt' : ''}`;
-const setExamples = [...PLATFORMS.map((p) => setCommandLine(p)), setCommandLine(PLATFORMS[0], true)];
+const setExamples = [
+  ...PLATFORMS.map((p) => setCommandLine(p)),
+  setCommandLine(PLATFORMS[0], true),
+  'attribution destination set --tenant 6f1c… meta --pixel-id <id> --access-token - --events Purchase,Lead --map Lead=SubmitForm < secret.txt',
+];
 
 export const destinationCommand: CommandSpec = {
   name: 'destination',
@@ -213,7 +243,8 @@ export const destinationCommand: CommandSpec = {
       summary: 'Create or replace a destination\'s settings and credentials (sealed with CREDENTIALS_KEY)',
       details:
         'The destination becomes active. Its parked deliveries (refused credentials) are then\n' +
-        'replayed when KAFKA_BROKERS is set; otherwise a warning says how to replay them.',
+        'replayed when KAFKA_BROKERS is set; otherwise a warning says how to replay them.\n' +
+        'Event rules (--events, --skip-events, --map) and test mode are kept when not given.',
       args: [PLATFORM_ARG],
       options: setOptions,
       env: { credentialsKey: true },
@@ -228,6 +259,7 @@ export const destinationCommand: CommandSpec = {
       examples: ['attribution destination show --tenant 6f1c…'],
       action: show,
     },
+    destinationTestCommand,
     {
       name: 'remove',
       summary: 'Remove a destination (its delivery history is kept)',

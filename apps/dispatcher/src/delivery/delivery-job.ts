@@ -17,10 +17,13 @@ export interface DeliveryJob {
   trace?: Context;
 }
 
-/** A job the consent switch let through, with the decision that goes with it to the adapter. */
+/** A job the rules and the consent switch let through, with what goes with it to the adapter. */
 export interface AllowedJob {
   job: DeliveryJob;
   consent: ConsentAllowed;
+  /** The event's name at this destination (after the tenant's rename rule). */
+  name: string;
+  renamed: boolean;
 }
 
 /** A log line the orchestration writes for an outcome (with destination, event id and trace id). */

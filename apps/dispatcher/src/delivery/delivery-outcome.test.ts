@@ -74,6 +74,15 @@ describe('settleOutcome', () => {
   });
 });
 
+it('records an event the platform cannot use as skipped, with its reason, never retried and not an attempt', () => {
+  const out = emptySettlement();
+  const j = job();
+  settleOutcome(ctx, j, consent, { eventPk: j.event.id, kind: 'skipped', statusCode: null, reason: 'neither a click id nor a user identifier to attribute it by' }, 0, out);
+  expect(out.records).toEqual([expect.objectContaining({ status: 'skipped', error: 'neither a click id nor a user identifier to attribute it by', attempted: false })]);
+  expect(out.messages).toEqual([]);
+  expect(out.notes.map((n) => n.event)).toEqual(['dispatch_skipped']);
+});
+
 describe('shortCircuit', () => {
   it('sends a job the breaker holds back to the first tier without a call and without a line of its own', () => {
     const out = emptySettlement();

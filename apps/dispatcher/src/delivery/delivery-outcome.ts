@@ -34,8 +34,8 @@ export function emptySettlement(): Settlement {
 /**
  * The second of the dispatcher's three parts, pure: what an adapter's outcome for one job means
  * in records, follow-up messages and log lines. Every job ends with exactly one record: sent,
- * parked (credentials refused), failed (refused for good), retrying (a message waits in a retry
- * tier) or dead (past the platform's horizon: dead-lettered).
+ * parked (credentials refused), failed (refused for good), skipped (the platform cannot use it),
+ * retrying (a message waits in a retry tier) or dead (past the platform's horizon: dead-lettered).
  */
 export function settleOutcome(ctx: OutcomeContext, job: DeliveryJob, consent: ConsentAllowed, outcome: SendOutcome, latencyMs: number, out: Settlement): void {
   const platform = ctx.platform;
@@ -49,6 +49,10 @@ export function settleOutcome(ctx: OutcomeContext, job: DeliveryJob, consent: Co
     case 'auth':
       out.authFailure = outcome.reason;
       out.records.push(deliveryRecord(job, platform, 'parked', { statusCode: outcome.statusCode, error: outcome.reason, attempted: true }));
+      return;
+    case 'skipped':
+      out.records.push(deliveryRecord(job, platform, 'skipped', { error: outcome.reason }));
+      out.notes.push({ level: 'info', event: 'dispatch_skipped', destination: platform, job, meta: { reason: outcome.reason } });
       return;
     case 'rejected':
       out.records.push(deliveryRecord(job, platform, 'failed', { statusCode: outcome.statusCode, error: outcome.reason, attempted: true }));

@@ -1,4 +1,4 @@
-import type { Platform } from '@attribution/destinations';
+import { PLATFORMS, type Platform } from '@attribution/destinations';
 import { topicNames } from '@attribution/transport';
 import { NOW_MS, PipelineWorld, TENANT, routed, storedEvent } from '../../test/dispatch-fakes';
 import type { DestinationRouting } from '../routing/destination-routing';
@@ -58,6 +58,48 @@ describe('DeliveryPipeline', () => {
     await pipeline(world, [['ga4', ga4]]).dispatchNew([storedEvent({ consent: { analytics_storage: 'granted', ad_user_data: 'denied', ad_personalization: 'granted' } })]);
     const [send] = world.steps.filter((s) => s.kind === 'send');
     expect(send?.kind === 'send' && send.events[0]?.consent).toEqual({ allowed: true, basis: 'consent', adUserData: false, adPersonalization: true });
+  });
+
+  it("applies the destination's rules: a filtered event gets no request, a filtered record and its count; the rest go renamed", async () => {
+    const world = new PipelineWorld();
+    world.routing = { consentPolicy: 'block', destinations: [routed('meta', { rules: { only: ['Lead'], rename: { Lead: 'SubmitForm' } } }), routed('ga4')] };
+    const meta = world.adapter('meta', () => ({ kind: 'sent', statusCode: 200 }));
+    const ga4 = world.adapter('ga4', () => ({ kind: 'sent', statusCode: 204 }));
+    const [purchase, lead] = [storedEvent(), storedEvent({ eventName: 'Lead' })];
+    await pipeline(world, [['meta', meta], ['ga4', ga4]]).dispatchNew([purchase!, lead!]);
+
+    const sends = world.steps.flatMap((s) => (s.kind === 'send' ? [[s.platform, s.events.map((e) => [e.event.eventName, e.name, e.renamed])]] : []));
+    expect(sends).toEqual([
+      ['meta', [['Lead', 'SubmitForm', true]]],
+      ['ga4', [['Purchase', 'Purchase', false], ['Lead', 'Lead', false]]],
+    ]);
+    expect(world.records().map((r) => `${r.destination}:${r.eventPk}:${r.status}`).sort()).toEqual(
+      [`meta:${purchase!.id}:filtered`, `meta:${lead!.id}:sent`, `ga4:${purchase!.id}:sent`, `ga4:${lead!.id}:sent`].sort(),
+    );
+    expect(await world.metricsText()).toContain(`attribution_dispatch_deliveries_total{tenant="${TENANT}",destination="meta",status="filtered"} 1`);
+  });
+
+  it("hands a destination in test mode at most its platform's test batch size per send", async () => {
+    const world = new PipelineWorld();
+    const platform = PLATFORMS.find((p) => p.limits.maxTestBatchSize !== undefined);
+    expect(platform).toBeDefined();
+    world.routing = { consentPolicy: 'allow', destinations: [routed(platform!.id, { testMode: true })] };
+    const adapter = world.adapter(platform!.id, () => ({ kind: 'sent', statusCode: 200 }));
+    const events = Array.from({ length: platform!.limits.maxTestBatchSize! * 3 }, () => storedEvent());
+    await pipeline(world, [[platform!.id, adapter]]).dispatchNew(events);
+    const sizes = world.steps.flatMap((s) => (s.kind === 'send' ? [s.events.length] : []));
+    expect(sizes).toEqual([platform!.limits.maxTestBatchSize, platform!.limits.maxTestBatchSize, platform!.limits.maxTestBatchSize]);
+  });
+
+  it('records what the adapter skipped without counting an attempt or touching the breaker', async () => {
+    const world = new PipelineWorld();
+    world.routing = { consentPolicy: 'block', destinations: [routed('meta')] };
+    const breaker = new CircuitBreaker({ failureThreshold: 1, openMs: 60_000 });
+    const meta = world.adapter('meta', () => ({ kind: 'skipped', statusCode: null, reason: 'nothing to attribute it by' }));
+    await pipeline(world, [['meta', meta]], breaker).dispatchNew([storedEvent(), storedEvent()]);
+    expect(world.records().map((r) => r.status)).toEqual(['skipped', 'skipped']);
+    expect(breaker.isOpen(`${TENANT}:meta`)).toBe(false);
+    expect(await world.metricsText()).not.toMatch(/attribution_dispatch_attempts_total\{destination="meta"/);
   });
 
   it('while the circuit is open, sends nothing, logs the transitions once and counts every skipped event', async () => {

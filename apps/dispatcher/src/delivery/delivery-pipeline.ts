@@ -97,8 +97,9 @@ export class DeliveryPipeline {
       jitter: this.config.retryJitter,
       now: (this.deps.now ?? Date.now)(),
     });
-    for (let i = 0; i < jobs.length; i += definition.limits.maxBatchSize) {
-      const chunk = jobs.slice(i, i + definition.limits.maxBatchSize);
+    const batchSize = destination.config.testMode ? (definition.limits.maxTestBatchSize ?? definition.limits.maxBatchSize) : definition.limits.maxBatchSize;
+    for (let i = 0; i < jobs.length; i += batchSize) {
+      const chunk = jobs.slice(i, i + batchSize);
       if (this.deps.breaker.isOpen(circuit)) {
         for (const { job, consent } of chunk) {
           this.deps.metrics.attempt(platform, 'circuit_open', null);
@@ -116,7 +117,8 @@ export class DeliveryPipeline {
       const byPk = new Map(chunk.map((allowed) => [allowed.job.event.id, allowed]));
       const context = ctx();
       for (const outcome of outcomes) {
-        this.deps.metrics.attempt(platform, outcome.kind, outcome.statusCode);
+        // A skipped event made no request: not an attempt.
+        if (outcome.kind !== 'skipped') this.deps.metrics.attempt(platform, outcome.kind, outcome.statusCode);
         spans.get(outcome.eventPk)?.setAttributes({ 'dispatch.outcome': outcome.kind, 'http.response.status_code': outcome.statusCode ?? 0 });
         const allowed = byPk.get(outcome.eventPk);
         if (allowed) settleOutcome(context, allowed.job, allowed.consent, outcome, latency, out);
@@ -133,7 +135,7 @@ export class DeliveryPipeline {
   private async sendChunk(adapter: DestinationAdapter, destination: RoutedDestination, chunk: AllowedJob[]): Promise<SendOutcome[]> {
     let outcomes: SendOutcome[];
     try {
-      outcomes = await adapter.send(chunk.map(({ job, consent }) => ({ event: job.event, consent })), destination.config);
+      outcomes = await adapter.send(chunk.map(({ job, consent, name, renamed }) => ({ event: job.event, consent, name, renamed })), destination.config);
     } catch (error) {
       this.deps.logger.error('destination_adapter_failed', { destination: destination.platform, error, events: chunk.length });
       outcomes = [];

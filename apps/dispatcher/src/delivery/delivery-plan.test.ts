@@ -18,17 +18,43 @@ describe('blocksSend', () => {
     ['dead', true, false],
     ['parked', false, true],
     ['parked', true, false],
+    ['filtered', false, true],
+    ['filtered', true, true],
+    ['skipped', true, true],
   ])('%s (replay %s) blocks a send: %s', (status, replay, blocked) => {
     expect(blocksSend(status, replay)).toBe(blocked);
   });
 });
 
 describe('planDeliveries', () => {
+  it("keeps events off the destination's rules away before consent is asked, and names the rest as the rules say", () => {
+    const purchase = job();
+    const lead = job({ event: storedEvent({ eventName: 'Lead' }) });
+    const pageView = job({ event: storedEvent({ eventName: 'PageView', consent: null }) });
+    const plan = planDeliveries(routed('meta', { rules: { only: ['Purchase', 'Lead'], rename: { Lead: 'SubmitForm' } } }), [purchase, lead, pageView], none, 'block');
+    expect(plan.toSend.map((s) => [s.job.event.eventName, s.name, s.renamed])).toEqual([
+      ['Purchase', 'Purchase', false],
+      ['Lead', 'SubmitForm', true],
+    ]);
+    // Filtered, not blocked by consent (it carried none): no decision was taken for it.
+    expect(plan.records).toEqual([
+      expect.objectContaining({ eventPk: pageView.event.id, status: 'filtered', error: 'event "PageView" is not in this destination\'s event list', attempted: false }),
+    ]);
+    expect(plan.decisions).toHaveLength(2);
+  });
+
+  it('filters on a deny list the same way, retries and replays included', () => {
+    const retried = job({ event: storedEvent({ eventName: 'PageView' }), failedAttempts: 2, consent: { basis: 'consent', adUserData: true, adPersonalization: true } });
+    const plan = planDeliveries(routed('ga4', { rules: { except: ['PageView'] } }), [retried], none, 'block');
+    expect(plan.toSend).toEqual([]);
+    expect(plan.records.map((r) => r.status)).toEqual(['filtered']);
+  });
+
   it('decides consent with the platform declared requirements and records each block with its reason', () => {
     const allowed = job();
     const denied = job({ event: storedEvent({ consent: { ad_storage: 'granted', ad_user_data: 'denied' } }) });
     const plan = planDeliveries(routed('meta'), [allowed, denied], none, 'block');
-    expect(plan.toSend).toEqual([{ job: allowed, consent: { allowed: true, basis: 'consent', adUserData: true, adPersonalization: true } }]);
+    expect(plan.toSend).toEqual([{ job: allowed, consent: { allowed: true, basis: 'consent', adUserData: true, adPersonalization: true }, name: 'Purchase', renamed: false }]);
     expect(plan.records).toEqual([expect.objectContaining({ eventPk: denied.event.id, tenantId: TENANT, destination: 'meta', status: 'blocked_consent', error: 'ad_user_data denied', attempted: false })]);
     expect(plan.decisions.map((d) => d.decision.allowed)).toEqual([true, false]);
     expect(plan.notes).toEqual([expect.objectContaining({ event: 'consent_blocked', destination: 'meta', meta: { reason: 'ad_user_data denied' } })]);
@@ -50,7 +76,7 @@ describe('planDeliveries', () => {
     // The signals now say no, but the first attempt's decision stands for its retries.
     const retry = job({ event: storedEvent({ consent: { ad_storage: 'denied' } }), failedAttempts: 2, consent: { basis: 'consent', adUserData: true, adPersonalization: false } });
     const plan = planDeliveries(routed('meta'), [retry], none, 'block');
-    expect(plan.toSend).toEqual([{ job: retry, consent: { allowed: true, basis: 'consent', adUserData: true, adPersonalization: false } }]);
+    expect(plan.toSend).toEqual([{ job: retry, consent: { allowed: true, basis: 'consent', adUserData: true, adPersonalization: false }, name: 'Purchase', renamed: false }]);
     expect(plan.decisions).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import { DestinationRouting } from './destination-routing';
 const KEY = randomBytes(32).toString('base64');
 const OTHER_KEY = randomBytes(32).toString('base64');
 
-function row(platform: string, settings: object, credentials: object, key = KEY): Destination {
+function row(platform: string, settings: object, credentials: object, key = KEY, extra: Partial<Destination> = {}): Destination {
   const now = new Date();
   return {
     id: `d-${platform}`,
@@ -15,8 +15,11 @@ function row(platform: string, settings: object, credentials: object, key = KEY)
     settings,
     credentialsEncrypted: sealDestinationCredentials(TENANT, platform, credentials as Record<string, unknown>, key),
     status: 'active',
+    testMode: false,
+    eventRules: {},
     createdAt: now,
     updatedAt: now,
+    ...extra,
   } as Destination;
 }
 
@@ -38,9 +41,21 @@ describe('DestinationRouting', () => {
     const { consentPolicy, destinations } = await r.routingFor(TENANT);
     expect(consentPolicy).toBe('allow');
     expect(destinations).toEqual([
-      { platform: 'meta', problem: null, config: { tenantId: TENANT, platform: 'meta', status: 'active', settings: { pixel_id: '123' }, credentials: { access_token: 'EAAtoken-123' } } },
-      { platform: 'ga4', problem: null, config: { tenantId: TENANT, platform: 'ga4', status: 'active', settings: { measurement_id: 'G-ABC1234' }, credentials: { api_secret: 'secret-1234' } } },
+      { platform: 'meta', problem: null, config: { tenantId: TENANT, platform: 'meta', status: 'active', settings: { pixel_id: '123' }, credentials: { access_token: 'EAAtoken-123' }, testMode: false, rules: {} } },
+      { platform: 'ga4', problem: null, config: { tenantId: TENANT, platform: 'ga4', status: 'active', settings: { measurement_id: 'G-ABC1234' }, credentials: { api_secret: 'secret-1234' }, testMode: false, rules: {} } },
     ]);
+  });
+
+  it('hands over the test mode and event rules as stored, and parks a destination whose stored rules no longer pass', async () => {
+    const { routing: r } = routing([
+      row('meta', { pixel_id: '123' }, { access_token: 'EAAtoken-123' }, KEY, { testMode: true, eventRules: { only: ['Purchase'], rename: { Purchase: 'Buy' } } }),
+      row('ga4', { measurement_id: 'G-ABC1234' }, { api_secret: 'secret-1234' }, KEY, { eventRules: { only: ['A'], except: ['B'] } }),
+    ]);
+    const [meta, ga4] = (await r.routingFor(TENANT)).destinations;
+    expect(meta?.config).toMatchObject({ testMode: true, rules: { only: ['Purchase'], rename: { Purchase: 'Buy' } } });
+    expect(meta?.problem).toBeNull();
+    expect(ga4?.problem).toEqual({ reason: expect.stringMatching(/^destination event rules are invalid: /), operatorMustSet: true });
+    expect(ga4?.config.rules).toEqual({});
   });
 
   it('routes a destination it cannot use with the reason, so its events are parked instead of lost', async () => {

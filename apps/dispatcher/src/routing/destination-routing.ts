@@ -1,6 +1,6 @@
 import type { Logger } from '@attribution/core';
 import { openDestinationCredentials, type Destination, type DestinationRepository } from '@attribution/db';
-import { isPlatform, platformDefinition, type ConsentPolicy, type DestinationConfig, type Platform } from '@attribution/destinations';
+import { eventRulesSchema, isPlatform, platformDefinition, type ConsentPolicy, type DestinationConfig, type Platform } from '@attribution/destinations';
 
 /**
  * Why a destination cannot be sent to. Its events are parked (replayable), never dropped.
@@ -74,7 +74,10 @@ export class DestinationRouting {
       this.deps.logger.error('destination_platform_unknown', { tenant_id: tenantId, destination: row.platform });
       return [];
     }
-    const base = { tenantId, platform: row.platform, status: row.status };
+    // Rules are checked where written (the CLI); a row that no longer passes sends nothing rather
+    // than everything: its events are parked until an operator sets the rules again.
+    const rules = eventRulesSchema.validate(row.eventRules ?? {}, { stripUnknown: true });
+    const base = { tenantId, platform: row.platform, status: row.status, testMode: row.testMode, rules: rules.error ? {} : rules.value };
     let credentials: Record<string, unknown>;
     try {
       credentials = row.credentialsEncrypted ? openDestinationCredentials(tenantId, row.platform, row.credentialsEncrypted, this.config.credentialsKey) : {};
@@ -87,7 +90,13 @@ export class DestinationRouting {
     // Values that were checked when written, checked again as they are read: the adapter gets them typed.
     const settings = definition.settings.validate(row.settings ?? {}, { stripUnknown: true });
     const secrets = definition.credentials.validate(credentials, { stripUnknown: true });
-    const invalid = settings.error ? `destination settings are invalid: ${settings.error.message}` : secrets.error ? `destination credentials are invalid: ${secrets.error.message}` : null;
+    const invalid = settings.error
+      ? `destination settings are invalid: ${settings.error.message}`
+      : secrets.error
+        ? `destination credentials are invalid: ${secrets.error.message}`
+        : rules.error
+          ? `destination event rules are invalid: ${rules.error.message}`
+          : null;
     const problem = invalid ? { reason: invalid, operatorMustSet: true } : null;
     return [{ platform: row.platform, problem, config: { ...base, settings: settings.value, credentials: secrets.value } }];
   }

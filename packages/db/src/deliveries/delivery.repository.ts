@@ -1,6 +1,6 @@
 import type { DbClientOrTx, Event } from '../client/db-client';
 
-export type DeliveryStatus = 'sent' | 'retrying' | 'failed' | 'dead' | 'blocked_consent' | 'parked';
+export type DeliveryStatus = 'sent' | 'retrying' | 'failed' | 'dead' | 'blocked_consent' | 'parked' | 'filtered' | 'skipped';
 
 /** One (event, destination) outcome to record. */
 export interface DeliveryRecord {
@@ -16,7 +16,7 @@ export interface DeliveryRecord {
 }
 
 /** Statuses after which a redelivered message must not cause another send. */
-export const SETTLED_STATUSES: readonly DeliveryStatus[] = ['sent', 'failed', 'dead', 'blocked_consent', 'parked'];
+export const SETTLED_STATUSES: readonly DeliveryStatus[] = ['sent', 'failed', 'dead', 'blocked_consent', 'parked', 'filtered', 'skipped'];
 
 export interface ReplayableQuery {
   tenantId: string;

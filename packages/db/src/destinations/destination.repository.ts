@@ -1,9 +1,12 @@
-import type { DbClientOrTx, Destination } from '../client/db-client';
+import type { DbClientOrTx, Destination, Prisma } from '../client/db-client';
 
 export interface DestinationWrite {
   settings: Record<string, string>;
   credentialsEncrypted: string;
   status: 'active' | 'needs_credentials';
+  testMode: boolean;
+  /** The destination's event rules, validated by the caller against the destinations package's schema. */
+  eventRules: Prisma.InputJsonObject;
 }
 
 /** A tenant's routing: its consent policy and its destinations, as stored. */
