@@ -7,7 +7,22 @@ export const TEST_CREDENTIALS_KEY = randomBytes(32).toString('base64');
 export interface MetaDestinationFixture {
   pixelId: string;
   accessToken: string;
-  testEventCode?: string;
+}
+
+/** A destination of any platform as an operator would set it (settings, sealed credentials, rules). */
+export interface DestinationFixture {
+  settings: Record<string, string>;
+  credentials: Record<string, string>;
+  testMode?: boolean;
+  eventRules?: { only?: string[]; except?: string[]; rename?: Record<string, string> };
+  credentialsKey?: string;
+}
+
+export async function seedDestination(db: Db, tenantId: string, platform: string, fixture: DestinationFixture): Promise<void> {
+  const { settings, credentials, testMode = false, eventRules = {}, credentialsKey = TEST_CREDENTIALS_KEY } = fixture;
+  await db.destination.create({
+    data: { tenantId, platform, status: 'active', settings, testMode, eventRules, credentialsEncrypted: sealDestinationCredentials(tenantId, platform, credentials, credentialsKey) },
+  });
 }
 
 /** A tenant with keys and, optionally, an active Meta destination. */
@@ -17,16 +32,6 @@ export async function seedTenant(
 ) {
   const { meta, credentialsKey = TEST_CREDENTIALS_KEY, ...tenantInput } = input;
   const created = await new TenantRepository(db).create({ name: `tenant-${randomBytes(3).toString('hex')}`, consentPolicy: 'allow', ...tenantInput });
-  if (meta) {
-    await db.destination.create({
-      data: {
-        tenantId: created.tenant.id,
-        platform: 'meta',
-        status: 'active',
-        settings: { pixel_id: meta.pixelId, ...(meta.testEventCode ? { test_event_code: meta.testEventCode } : {}) },
-        credentialsEncrypted: sealDestinationCredentials(created.tenant.id, 'meta', { access_token: meta.accessToken }, credentialsKey),
-      },
-    });
-  }
+  if (meta) await seedDestination(db, created.tenant.id, 'meta', { settings: { pixel_id: meta.pixelId }, credentials: { access_token: meta.accessToken }, credentialsKey });
   return created;
 }

@@ -125,6 +125,14 @@ describe('FakeDataManager with its OAuth endpoint', () => {
     expect(fake.failed).toEqual([429]);
   });
 
+  it('answers 429 RESOURCE_EXHAUSTED past its request quota, without ingesting', async () => {
+    const { access_token: token } = (await (await refresh(grant)).json()) as { access_token: string };
+    fake.limitRequests(2, 60_000);
+    expect([(await ingest(token)).status, (await ingest(token)).status, (await ingest(token)).status]).toEqual([200, 200, 429]);
+    expect(fake.ingested).toHaveLength(2);
+    expect(fake.overQuota).toHaveLength(1);
+  });
+
   it('counts conversions once per conversion action and transaction id', async () => {
     const { access_token: token } = (await (await refresh(grant)).json()) as { access_token: string };
     await ingest(token);

@@ -31,6 +31,9 @@ export class FakeDataManager extends FakePlatformServer {
   private readonly script: FakeReply[] = [];
   private readonly denied = new Set<string>();
   private requests = 0;
+  private quota: { requests: number; windowMs: number; arrivals: number[] } | undefined;
+  /** Authenticated requests answered 429 because they were over the quota. */
+  readonly overQuota: number[] = [];
 
   constructor(readonly oauth: FakeGoogleOAuth = new FakeGoogleOAuth()) {
     super();
@@ -42,6 +45,15 @@ export class FakeDataManager extends FakePlatformServer {
 
   replyNext(...replies: FakeReply[]): this {
     this.script.push(...replies);
+    return this;
+  }
+
+  /**
+   * Google's per-project quota, as a rolling window: more than `requests` authenticated requests
+   * within `windowMs` are answered 429 RESOURCE_EXHAUSTED (and not ingested).
+   */
+  limitRequests(requests: number, windowMs: number): this {
+    this.quota = { requests, windowMs, arrivals: [] };
     return this;
   }
 
@@ -93,6 +105,16 @@ export class FakeDataManager extends FakePlatformServer {
     if (!client) {
       this.unauthenticated.push({ authorization: authorization ? 'Bearer [token]' : undefined });
       return rpcError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.');
+    }
+    if (this.quota) {
+      const now = Date.now();
+      const { arrivals, windowMs, requests } = this.quota;
+      while (arrivals.length > 0 && arrivals[0]! <= now - windowMs) arrivals.shift();
+      if (arrivals.length >= requests) {
+        this.overQuota.push(now);
+        return rpcError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for quota metric \'Requests\' of service datamanager.googleapis.com.');
+      }
+      arrivals.push(now);
     }
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return rpcError(400, 'INVALID_ARGUMENT', 'Expected a JSON body.');
     let body: unknown;
