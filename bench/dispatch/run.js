@@ -1,91 +1,141 @@
 'use strict';
 /**
- * Dispatch benchmark: the whole pipeline on this machine (embedded PostgreSQL, a real Kafka
- * broker, ingest-api + outbox relay + dispatcher in one process) delivering to a local fake Meta
- * Conversions API that validates every request. It prints
- *   1. throughput: events/s from the first POST to the last event received by the destination,
- *      for a burst of events sent in batches;
- *   2. end-to-end latency at a steady rate: ingest 202 → destination received, p50/p95/p99.
- * Loopback only; every server is stopped at the end.
+ * Dispatch benchmark: the whole pipeline on this machine (test PostgreSQL, a real Kafka broker,
+ * ingest-api + outbox relay + dispatcher in one process, `startEngine`) delivering to the strict
+ * fakes of the ad platforms. Two scenarios in the same run, taking turns (ABBA...): tenants whose
+ * only destination is `--baseline` (default meta), and tenants with every platform of
+ * `--platforms` (default all four). For each it prints
+ *   1. throughput: events/s from the first POST of a burst until every delivery of it is
+ *      recorded as sent (deliveries.sent_at);
+ *   2. end-to-end latency at a steady rate: the event stored (events.received_at) → its last
+ *      destination recorded as sent, p50/p95/p99;
+ * and the ratios of the two. Loopback only; every server is stopped at the end.
  *
- *   npm run build && npm run bench:dispatch -- [--events 20000] [--rate 200] [--seconds 15] [--tenants 10]
+ *   npm run build && npm run bench:dispatch -- [--events 5000] [--rate 100] [--seconds 10] [--tenants 10] [--rounds 1]
+ *     [--platforms meta,ga4,google_ads,tiktok] [--baseline meta]
  */
+const os = require('node:os');
 const { performance } = require('node:perf_hooks');
 const { createDbClient } = require('@attribution/db');
-const { FakeMetaGraph, TEST_CREDENTIALS_KEY, createTestDatabase, prepareTemplateDatabase, seedTenant, startKafkaBroker, startTestPostgres } =
-  require('@attribution/testing');
-const { startEngine } = require('@attribution/standalone');
-const { loadStandaloneEnv } = require('@attribution/standalone');
+const { PLATFORM_IDS } = require('@attribution/destinations');
+const { TEST_CREDENTIALS_KEY, createTestDatabase, prepareTemplateDatabase, seedTenant, startKafkaBroker, startTestPostgres } = require('@attribution/testing');
+const { startEngine, loadStandaloneEnv } = require('@attribution/standalone');
+const { checkPlatforms, configure, startFakes } = require('./destinations');
+const { post, settledDeliveries, steadyLatencies, percentile, waitFor } = require('./measure');
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
-  return Number(i >= 0 ? process.argv[i + 1] : fallback);
+  return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-const EVENTS = option('events', 20_000);
-const RATE = option('rate', 200);
-const SECONDS = option('seconds', 15);
-const TENANTS = option('tenants', 10);
+const EVENTS = Number(option('events', 5_000));
+const RATE = Number(option('rate', 100));
+const SECONDS = Number(option('seconds', 10));
+const TENANTS = Number(option('tenants', 10));
+const ROUNDS = Number(option('rounds', 1));
+const PLATFORMS = option('platforms', PLATFORM_IDS.join(',')).split(',');
+const BASELINE = option('baseline', 'meta').split(',');
 const BATCH = 50;
 const CONCURRENCY = 8;
 
-function percentile(sorted, p) {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function event(id) {
+function event(id, i) {
   return {
     event_id: id,
     event_name: 'Purchase',
     event_time: Math.floor(Date.now() / 1000),
     event_source_url: 'https://shop.example/checkout',
-    user_data: { email: `buyer-${id}@example.com`, client_ip_address: '203.0.113.9', client_user_agent: 'Mozilla/5.0 (bench)' },
+    user_data: {
+      email: `buyer-${id}@example.com`,
+      client_ip_address: '203.0.113.9',
+      client_user_agent: 'Mozilla/5.0 (bench)',
+      gclid: `Cj0KCQ-bench-${i}`,
+      ttclid: `E.C.P.bench-${i}`,
+      ga_client_id: `GA1.1.${1000 + i}.1700000000`,
+    },
     custom_data: { currency: 'EUR', value: 42 },
-    consent: { ad_storage: 'granted', ad_user_data: 'granted', analytics_storage: 'granted' },
+    consent: { ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted', analytics_storage: 'granted' },
   };
 }
 
-async function post(url, key, body) {
-  const response = await fetch(`${url}/v1/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 202) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-  await response.arrayBuffer();
+let scenarioNumber = 0;
+
+/** One scenario: fresh tenants with `platforms`, a burst, then a steady rate. */
+async function runScenario(ctx, platforms) {
+  scenarioNumber += 1;
+  const tag = `s${scenarioNumber}`;
+  const tenants = [];
+  const keys = [];
+  for (let t = 0; t < TENANTS; t += 1) {
+    const { tenant, secretKey } = await seedTenant(ctx.db);
+    await configure(ctx.db, ctx.fakes, tenant.id, scenarioNumber * 1000 + t, platforms);
+    tenants.push(tenant.id);
+    keys.push(secretKey);
+  }
+  const burstIds = Array.from({ length: EVENTS }, (_, i) => `${tag}-burst-${i}`);
+  const started = Date.now();
+  let next = 0;
+  const batches = [];
+  for (let i = 0; i < burstIds.length; i += BATCH) batches.push(burstIds.slice(i, i + BATCH));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < batches.length) {
+        const index = next++;
+        await post(ctx.ingestUrl, keys[index % keys.length], { events: batches[index].map((id, j) => event(id, index * BATCH + j)) });
+      }
+    }),
+  );
+  const expected = EVENTS * platforms.length;
+  const burst = await waitFor(() => settledDeliveries(ctx.db, tenants, `${tag}-burst-%`), (s) => s.settled >= expected, 600_000, 'the burst to be delivered');
+  if (burst.sent !== expected) throw new Error(`burst: ${burst.sent} of ${expected} deliveries sent (${JSON.stringify(burst.byStatus)})`);
+  const burstSeconds = (burst.lastSentAt - started) / 1000;
+
+  const steadyStart = performance.now();
+  const total = RATE * SECONDS;
+  const inFlight = [];
+  for (let i = 0; i < total; i += 1) {
+    const wait = steadyStart + (i * 1000) / RATE - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(post(ctx.ingestUrl, keys[i % keys.length], event(`${tag}-steady-${i}`, EVENTS + i)));
+  }
+  await Promise.all(inFlight);
+  const steadyExpected = total * platforms.length;
+  const steady = await waitFor(() => settledDeliveries(ctx.db, tenants, `${tag}-steady-%`), (s) => s.settled >= steadyExpected, 120_000, 'the steady events to be delivered');
+  if (steady.sent !== steadyExpected) throw new Error(`steady: ${steady.sent} of ${steadyExpected} deliveries sent (${JSON.stringify(steady.byStatus)})`);
+  const latencies = await steadyLatencies(ctx.db, tenants, `${tag}-steady-%`);
+  return {
+    platforms: platforms.join('+'),
+    eventsPerSecond: Math.round(EVENTS / burstSeconds),
+    deliveriesPerSecond: Math.round(expected / burstSeconds),
+    burstSeconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+  };
 }
 
-async function waitFor(condition, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+};
 
 async function main() {
+  checkPlatforms([...PLATFORMS, ...BASELINE]);
   const pg = await startTestPostgres();
   const kafka = await startKafkaBroker();
-  const meta = await new FakeMetaGraph().start();
+  const fakes = await startFakes();
   let engine;
+  let db;
   try {
     await prepareTemplateDatabase(pg.adminUrl);
     const database = await createTestDatabase(pg.adminUrl);
-    const db = createDbClient(database.url);
-    const keys = [];
-    for (let t = 0; t < TENANTS; t += 1) {
-      const pixel = String(9000 + t);
-      const { secretKey } = await seedTenant(db, { meta: { pixelId: pixel, accessToken: `EAAtoken${pixel}` } });
-      meta.allow(pixel, `EAAtoken${pixel}`);
-      keys.push(secretKey);
-    }
+    db = createDbClient(database.url);
     engine = await startEngine(
       loadStandaloneEnv({
         DATABASE_URL: database.url,
         KAFKA_BROKERS: kafka.brokers.join(','),
         KAFKA_PARTITIONS: '6',
         CREDENTIALS_KEY: TEST_CREDENTIALS_KEY,
-        META_GRAPH_URL: meta.baseUrl,
+        ...fakes.env,
         PORT: '0',
         DISPATCHER_PORT: '0',
         PRUNER_PORT: '0',
@@ -98,61 +148,35 @@ async function main() {
       }),
       { handleSignals: false },
     );
-
-    // 1. Burst throughput.
-    const burstIds = Array.from({ length: EVENTS }, (_, i) => `burst-${i}`);
-    const batches = [];
-    for (let i = 0; i < burstIds.length; i += BATCH) batches.push(burstIds.slice(i, i + BATCH));
-    const burstStart = Date.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < batches.length) {
-          const index = next++;
-          await post(engine.ingestUrl, keys[index % keys.length], { events: batches[index].map(event) });
-        }
-      }),
-    );
-    const ingested = Date.now();
-    await waitFor(() => burstIds.every((id) => meta.arrivals.has(id)), 600_000, 'the burst to be delivered');
-    const lastArrival = Math.max(...burstIds.map((id) => meta.arrivals.get(id)));
-    const burstSeconds = (lastArrival - burstStart) / 1000;
-
-    // 2. Steady-rate latency.
-    const sentAt = new Map();
-    const steadyIds = [];
-    const started = performance.now();
-    const total = RATE * SECONDS;
-    const inFlight = [];
-    for (let i = 0; i < total; i += 1) {
-      const due = started + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const id = `steady-${i}`;
-      steadyIds.push(id);
-      inFlight.push(post(engine.ingestUrl, keys[i % keys.length], event(id)).then(() => sentAt.set(id, Date.now())));
+    const ctx = { db, fakes: fakes.fakes, ingestUrl: engine.ingestUrl };
+    const results = { baseline: [], all: [] };
+    for (let round = 0; round < ROUNDS; round += 1) {
+      // ABBA: neither scenario always runs on a warmer engine.
+      const order = round % 2 === 0 ? ['baseline', 'all'] : ['all', 'baseline'];
+      for (const which of order) {
+        const result = await runScenario(ctx, which === 'baseline' ? BASELINE : PLATFORMS);
+        results[which].push(result);
+        console.log(`round ${round + 1} ${result.platforms}: ${result.eventsPerSecond} events/s (${result.deliveriesPerSecond} deliveries/s), steady ${RATE}/s p50 ${result.p50} ms p95 ${result.p95} ms p99 ${result.p99} ms`);
+      }
     }
-    await Promise.all(inFlight);
-    await waitFor(() => steadyIds.every((id) => meta.arrivals.has(id)), 120_000, 'the steady events to be delivered');
-    const latencies = steadyIds.map((id) => meta.arrivals.get(id) - sentAt.get(id)).sort((a, b) => a - b);
-
-    const unique = meta.uniqueEvents().size;
-    const report = {
-      machine: { cpus: require('node:os').cpus().length, model: require('node:os').cpus()[0]?.model, memoryGiB: Math.round(require('node:os').totalmem() / 2 ** 30) },
-      burst: { events: EVENTS, tenants: TENANTS, ingestSeconds: (ingested - burstStart) / 1000, deliveredSeconds: burstSeconds, eventsPerSecond: Math.round(EVENTS / burstSeconds) },
-      steady: { rate: RATE, seconds: SECONDS, events: total, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1) },
-      destination: { requests: meta.received.length, events: meta.eventsReceived().length, unique, rejected: meta.rejected.length },
-    };
-    console.log(JSON.stringify(report, null, 2));
+    // Every request the fakes refused as invalid would be a mapping bug, not a figure.
+    const invalid = Object.entries(fakes.fakes).map(([id, fake]) => [id, (fake.invalid ?? fake.rejected ?? []).length]).filter(([, n]) => n > 0);
+    if (invalid.length > 0) throw new Error(`the fakes refused requests as invalid: ${JSON.stringify(Object.fromEntries(invalid))}`);
+    const summary = (list) => ({ eventsPerSecond: median(list.map((r) => r.eventsPerSecond)), deliveriesPerSecond: median(list.map((r) => r.deliveriesPerSecond)), p95: median(list.map((r) => r.p95)) });
+    const base = summary(results.baseline);
+    const all = summary(results.all);
+    const cpus = os.cpus();
+    console.log(JSON.stringify({ machine: { cpus: cpus.length, model: cpus[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30) }, options: { EVENTS, RATE, SECONDS, TENANTS, ROUNDS }, results }, null, 2));
     console.log(
-      `\nburst: ${EVENTS} events from ${TENANTS} tenants delivered in ${burstSeconds.toFixed(1)} s = ${report.burst.eventsPerSecond} events/s end to end` +
-        `\nsteady ${RATE} events/s for ${SECONDS} s: ingest 202 → Meta received p50 ${report.steady.p50} ms, p95 ${report.steady.p95} ms, p99 ${report.steady.p99} ms` +
-        `\ndestination: ${report.destination.requests} requests, ${report.destination.events} events (${unique} unique), ${report.destination.rejected} rejected`,
+      `\nmedians over ${ROUNDS} round(s), ${EVENTS}-event bursts from ${TENANTS} tenants, steady ${RATE} events/s for ${SECONDS} s:` +
+        `\n  ${BASELINE.join('+')}: ${base.eventsPerSecond} events/s, p95 ${base.p95} ms` +
+        `\n  ${PLATFORMS.join('+')}: ${all.eventsPerSecond} events/s (${all.deliveriesPerSecond} deliveries/s), p95 ${all.p95} ms` +
+        `\n  ratio: ${(all.eventsPerSecond / base.eventsPerSecond).toFixed(2)} × the events/s, ${(all.deliveriesPerSecond / base.deliveriesPerSecond).toFixed(2)} × the deliveries/s, ${(all.p95 / base.p95).toFixed(2)} × the p95`,
     );
-    await db.$disconnect();
   } finally {
     if (engine) await engine.lifecycle.shutdown('bench');
-    await meta.stop();
+    await db?.$disconnect();
+    await fakes.stop();
     await kafka.stop();
     await pg.stop();
   }
