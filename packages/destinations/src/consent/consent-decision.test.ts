@@ -65,6 +65,36 @@ describe('decideConsent: Consent Mode only, GA4', () => {
   });
 });
 
+describe('decideConsent: Consent Mode only, Google Ads (ad_storage decides, ad_user_data only strips identifiers)', () => {
+  it.each<[Consent, ReturnType<typeof decideConsent>]>([
+    [ALL_CM_GRANTED, allowed(true, true)],
+    [{ ad_storage: G, ad_user_data: G }, allowed(true, false)],
+    [{ ad_storage: G, ad_user_data: D, ad_personalization: G }, allowed(false, true)],
+    [{ ...ALL_CM_GRANTED, ad_personalization: D }, allowed(true, false)],
+    [{ analytics_storage: G, ad_user_data: D }, blocked('ad_storage not granted')],
+    [{ analytics_storage: G }, blocked('ad_storage not granted')],
+    [{ ...ALL_CM_GRANTED, ad_storage: D }, blocked('ad_storage denied')],
+  ])('%j → %j', (consent, expected) => {
+    expect(decideConsent(consent, 'google_ads', 'block')).toEqual(expected);
+  });
+
+  it('is Google vendor 755 under TCF, like GA4', () => {
+    expect(decideConsent(tcf({ ...ALL_GRANTED, vendorConsents: [OTHER_VENDOR_ID] }), 'google_ads', 'block')).toEqual(blocked('TCF vendor 755 consent missing'));
+  });
+});
+
+describe('decideConsent: Consent Mode only, TikTok (as Meta)', () => {
+  it.each<[Consent, ReturnType<typeof decideConsent>]>([
+    [ALL_CM_GRANTED, allowed(true, true)],
+    [{ ad_storage: G, ad_user_data: G }, allowed(true, false)],
+    [{ ...ALL_CM_GRANTED, ad_personalization: D }, blocked('ad_personalization denied')],
+    [{ ...ALL_CM_GRANTED, ad_user_data: D }, blocked('ad_user_data denied')],
+    [{ analytics_storage: G, ad_storage: G }, blocked('ad_user_data not granted')],
+  ])('%j → %j', (consent, expected) => {
+    expect(decideConsent(consent, 'tiktok', 'block')).toEqual(expected);
+  });
+});
+
 describe('decideConsent: TCF string only', () => {
   it('all granted → allowed for both destinations', () => {
     expect(decideConsent(tcf(ALL_GRANTED), 'ga4', 'block')).toEqual(allowed(true, true));

@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { field } from '@attribution/runtime';
-import { PRINTABLE_SECRET, definePlatform } from '../platform-definition';
+import { definePlatform } from '../platform-definition';
+import { ADVERTISING_CONSENT, accessTokenOption, testEventCodeOption } from '../platform-options';
 import { metaIdentifiers } from './meta.identifiers';
 import { MetaDestination } from './meta.destination';
 import { META_MAX_BATCH, META_MAX_EVENT_AGE_SECONDS } from './meta.schema';
@@ -13,34 +14,11 @@ export const metaPlatform = definePlatform({
   apiVersion: API_VERSION,
   options: [
     { name: 'pixel-id', key: 'pixel_id', in: 'settings', required: true, pattern: /^\d{1,32}$/, expected: 'a Meta pixel (dataset) id: digits only', description: 'pixel (dataset) id', valueName: 'id' },
-    {
-      name: 'test-event-code',
-      key: 'test_event_code',
-      in: 'settings',
-      required: false,
-      pattern: /^[A-Za-z0-9_-]{1,64}$/,
-      expected: 'a test event code such as TEST12345',
-      description: 'test event code (Events Manager "Test events"), sent in test mode',
-      valueName: 'code',
-    },
-    {
-      name: 'access-token',
-      key: 'access_token',
-      in: 'credentials',
-      required: true,
-      pattern: PRINTABLE_SECRET,
-      expected: 'an access token (8 or more printable characters, no spaces)',
-      description: 'Conversions API access token (`-` reads it from stdin)',
-      valueName: 'token',
-    },
+    testEventCodeOption('Events Manager "Test events"'),
+    accessTokenOption('Conversions API access token'),
   ],
-  // Not a TCF vendor and no Consent Mode switch of its own: a conversion is advertising use of
-  // personal data, so ad storage, user data and personalisation must all be allowed (docs/consent.md).
-  consent: {
-    blockIfDenied: ['ad_storage', 'ad_user_data', 'ad_personalization'],
-    requireGranted: ['ad_storage', 'ad_user_data'],
-    tcf: { kind: 'purposes', purposes: [1, 3, 4, 7] },
-  },
+  // Not on the IAB vendor list (docs/consent.md).
+  consent: ADVERTISING_CONSENT,
   identifiers: metaIdentifiers,
   // "If any event you send in a batch is invalid, we reject the entire batch"; event_id is
   // deduplicated for 48 hours after the first copy arrives (adplatform-rules §1.4).

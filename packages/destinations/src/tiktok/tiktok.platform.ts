@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { field } from '@attribution/runtime';
-import { PRINTABLE_SECRET, definePlatform } from '../platform-definition';
+import { definePlatform } from '../platform-definition';
+import { ADVERTISING_CONSENT, accessTokenOption, testEventCodeOption } from '../platform-options';
 import { TiktokDestination } from './tiktok.destination';
 import { tiktokIdentifiers } from './tiktok.identifiers';
 import { PIXEL_CODE_PATTERN, TIKTOK_DEDUP_WINDOW_SECONDS, TIKTOK_MAX_BATCH, TIKTOK_MAX_EVENT_AGE_SECONDS, TIKTOK_MAX_TEST_BATCH } from './tiktok.schema';
@@ -22,34 +23,12 @@ export const tiktokPlatform = definePlatform({
       description: 'pixel code (Events Manager → Web events)',
       valueName: 'code',
     },
-    {
-      name: 'test-event-code',
-      key: 'test_event_code',
-      in: 'settings',
-      required: false,
-      pattern: /^[A-Za-z0-9_-]{1,64}$/,
-      expected: 'a test event code such as TEST12345',
-      description: 'test event code (Events Manager → Test events), sent in test mode',
-      valueName: 'code',
-    },
-    {
-      name: 'access-token',
-      key: 'access_token',
-      in: 'credentials',
-      required: true,
-      pattern: PRINTABLE_SECRET,
-      expected: 'an access token (8 or more printable characters, no spaces)',
-      description: 'Events API access token (`-` reads it from stdin)',
-      valueName: 'token',
-    },
+    testEventCodeOption('Events Manager → Test events'),
+    accessTokenOption('Events API access token'),
   ],
   // An advertising platform like Meta, and not a TCF vendor we could confirm: a conversion is
   // advertising use of personal data, so the same requirements as Meta (docs/consent.md).
-  consent: {
-    blockIfDenied: ['ad_storage', 'ad_user_data', 'ad_personalization'],
-    requireGranted: ['ad_storage', 'ad_user_data'],
-    tcf: { kind: 'purposes', purposes: [1, 3, 4, 7] },
-  },
+  consent: ADVERTISING_CONSENT,
   identifiers: tiktokIdentifiers,
   // One bad event fails the request; event + event_id are deduplicated for 48 hours.
   limits: {
