@@ -3,7 +3,7 @@
  * binary against a real database and the strict fakes of Meta and GA4.
  */
 import { createDbClient, type Db } from '@attribution/db';
-import { FakeGa4, FakeMetaGraph, createTestDatabase, seedTenant, TEST_CREDENTIALS_KEY, type TestDatabase } from '@attribution/testing';
+import { FakeDataManager, FakeGa4, FakeMetaGraph, FakeTiktok, createTestDatabase, seedTenant, TEST_CREDENTIALS_KEY, type TestDatabase } from '@attribution/testing';
 import { parseJson, runCli } from './run-cli';
 
 interface SetJson {
@@ -26,19 +26,25 @@ describe('destination rules, test mode and `destination test` (built binary)', (
   let env: Record<string, string>;
   const meta = new FakeMetaGraph();
   const ga4 = new FakeGa4();
+  const google = new FakeDataManager();
+  const tiktok = new FakeTiktok();
 
   beforeAll(async () => {
     database = await createTestDatabase(process.env.TEST_PG_ADMIN_URL);
     db = createDbClient(database.url);
     await meta.start();
     await ga4.start();
-    env = { DATABASE_URL: database.url, CREDENTIALS_KEY: TEST_CREDENTIALS_KEY, ...meta.env(), ...ga4.env() };
+    await google.start();
+    await tiktok.start();
+    env = { DATABASE_URL: database.url, CREDENTIALS_KEY: TEST_CREDENTIALS_KEY, ...meta.env(), ...ga4.env(), ...google.env(), ...tiktok.env() };
   });
 
   afterAll(async () => {
     await db.$disconnect();
     await meta.stop();
     await ga4.stop();
+    await google.stop();
+    await tiktok.stop();
     await database.drop();
   });
 
@@ -119,5 +125,33 @@ describe('destination rules, test mode and `destination test` (built binary)', (
     expect({ code: kept.code, stderr: kept.stderr }).toEqual({ code: 2, stderr: expect.stringContaining('event "Lead" is not in this destination\'s event list: choose one it sends with --event <name>') });
     const missing = await cli(['destination', 'test', '--tenant', tenant.id, 'meta']);
     expect(missing.code).toBe(3);
+  });
+
+  it('tests Google Ads with validateOnly (nothing ingested) and TikTok with its test event code, from a destination set on the command line', async () => {
+    const { tenant } = await seedTenant(db);
+    google.oauth.allow('cli-client.apps.googleusercontent.com', 'cli-client-secret', '1//cli-refresh-token');
+    const setGoogle = await cli(
+      ['destination', 'set', '--tenant', tenant.id, 'google_ads', '--customer-id', '1234567890', '--conversion-actions', 'Purchase=111,Lead=222', '--client-id', 'cli-client.apps.googleusercontent.com', '--client-secret', 'cli-client-secret', '--refresh-token', '-'],
+      '1//cli-refresh-token\n',
+    );
+    expect(setGoogle.code).toBe(0);
+    const googleVerdict = await cli(['destination', 'test', '--tenant', tenant.id, 'google_ads', '--event', 'Lead', '--json']);
+    expect(googleVerdict.code).toBe(0);
+    expect(parseJson<TestJson>(googleVerdict)).toMatchObject({ platform: 'google_ads', outcome: 'sent', event_name: 'Lead' });
+    expect(google.validated.map((r) => r.body.destinations[0]!.productDestinationId)).toEqual(['222']);
+    expect(google.ingested).toEqual([]);
+    expect(googleVerdict.stdout + googleVerdict.stderr).not.toContain('cli-client-secret');
+
+    // No conversion action for the event: Google is not asked, and the verdict says why.
+    const unmapped = await cli(['destination', 'test', '--tenant', tenant.id, 'google_ads', '--event', 'Signup']);
+    expect(unmapped.code).toBe(1);
+    expect(unmapped.stdout).toContain('was not asked: the event cannot be sent there');
+
+    tiktok.allow('CCLITEST000000000001', 'tt-cli-token-1');
+    await cli(['destination', 'set', '--tenant', tenant.id, 'tiktok', '--pixel-code', 'CCLITEST000000000001', '--access-token', 'tt-cli-token-1', '--test-event-code', 'TEST999']);
+    const tiktokVerdict = await cli(['destination', 'test', '--tenant', tenant.id, 'tiktok', '--json']);
+    expect(tiktokVerdict.code).toBe(0);
+    expect(tiktok.testEventsReceived().map((e) => [e['event'], e.testEventCode])).toEqual([['CompletePayment', 'TEST999']]);
+    expect(tiktok.eventsReceived()).toEqual([]);
   });
 });
