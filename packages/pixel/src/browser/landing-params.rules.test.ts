@@ -20,6 +20,7 @@ describe('readParams', () => {
   it('accepts a query without "?" (a stored value) and skips empty or over-long values', () => {
     expect(readParams('gclid=&utm_source=' + 'x'.repeat(257) + '&utm_medium=' + 'y'.repeat(256))).toEqual({ utm_medium: 'y'.repeat(256) });
     expect(readParams('')).toEqual({});
+    expect(readParams(undefined)).toEqual({});
   });
 
   it('knows the keys the event API takes', () => {

@@ -7,11 +7,11 @@
 export const TOUCH_KEYS = ['gclid', 'gbraid', 'wbraid', 'ttclid', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'];
 
 /**
- * The non-empty touch parameters of a query string (`?a=1&b=2`, or a stored cookie value). Values
- * longer than the API's 256 characters for a UTM are ignored: sent, they would lose the whole
- * event (real click ids are far shorter).
+ * The non-empty touch parameters of a query string (`?a=1&b=2`, or a stored cookie value; none
+ * for undefined). Values longer than the API's 256 characters for a UTM are ignored: sent, they
+ * would lose the whole event (real click ids are far shorter).
  */
-export function readParams(query: string): Record<string, string> {
+export function readParams(query?: string): Record<string, string> {
   const params = new URLSearchParams(query);
   const values: Record<string, string> = {};
   for (const key of TOUCH_KEYS) {
