@@ -3,7 +3,7 @@
  * platform (docs/destinations.md) is one folder and one registry line; if anything else still had
  * to be touched, one of these fails for the new platform.
  */
-import { main as cli } from '@attribution/cli';
+import { main as cli, syntheticEvent } from '@attribution/cli';
 import { PLATFORMS, createAdapters, decideConsent, erasureDocuments, hashUserData, platformEnvFields, type Platform } from '@attribution/destinations';
 import { createAppMetrics, parseEnv } from '@attribution/runtime';
 import { PLATFORM_FAKES } from '@attribution/testing';
@@ -59,6 +59,27 @@ describe.each(ids)('platform %s', (id: Platform) => {
       expect(Object.keys(fake.env()).sort()).toEqual(env.sort());
       const config = loadDispatcherConfig({ DATABASE_URL: 'postgres://localhost/x', CREDENTIALS_KEY: 'a'.repeat(64), ...fake.env() });
       expect(createAdapters(config.destinations).get(id)).toBeDefined();
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it("sends, live and in test mode, an event its strict fake accepts, from a destination the fake provisions", async () => {
+    const fake = PLATFORM_FAKES[id]();
+    await fake.start();
+    try {
+      const { settings, credentials } = fake.provision(1);
+      const parsed = { settings: definition.settings.validate(settings), credentials: definition.credentials.validate(credentials) };
+      expect([parsed.settings.error, parsed.credentials.error]).toEqual([undefined, undefined]);
+      const config = loadDispatcherConfig({ DATABASE_URL: 'postgres://localhost/x', CREDENTIALS_KEY: 'a'.repeat(64), ...fake.env() });
+      const adapter = createAdapters(config.destinations).get(id)!;
+      const consent = { allowed: true as const, basis: 'consent' as const, adUserData: true, adPersonalization: true };
+      const destination = { tenantId: 't-1', platform: id, status: 'active' as const, settings: parsed.settings.value, credentials: parsed.credentials.value, rules: {} };
+      for (const testMode of [false, true]) {
+        const event = syntheticEvent('t-1', 'Purchase', 'US');
+        const outcomes = await adapter.send([{ event, consent, name: 'Purchase', renamed: false }], { ...destination, testMode });
+        expect(outcomes).toEqual([{ eventPk: event.id, kind: 'sent', statusCode: expect.any(Number) }]);
+      }
     } finally {
       await fake.stop();
     }

@@ -44,6 +44,10 @@ describe('MetaDestination', () => {
     await meta.send([event('2')], destination);
     expect(bodies.map((b) => b.test_event_code)).toEqual([undefined, 'TEST1']);
     expect(bodies.map((b) => b.data[0]!.event_name)).toEqual(['SubmitForm', 'Lead']);
+    // Test mode without a code would be live traffic: refused, nothing sent.
+    const refused = await meta.send([event('3')], { ...destination, settings: { pixel_id: '42' } });
+    expect(refused).toEqual([{ eventPk: '3', kind: 'rejected', statusCode: null, reason: 'test mode needs the test_event_code setting' }]);
+    expect(bodies).toHaveLength(2);
   });
 
   it('sends one request for a valid batch', async () => {

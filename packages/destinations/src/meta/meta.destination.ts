@@ -31,6 +31,10 @@ export class MetaDestination implements DestinationAdapter<MetaSettings, MetaCre
       else outcomes.push({ eventPk: event.id, kind: 'rejected', statusCode: null, reason: mapped.reason });
     }
     if (valid.length === 0) return outcomes;
+    // Test mode without a code would send live events: refuse rather than surprise.
+    if (destination.testMode && !testEventCode) {
+      return [...outcomes, ...valid.map(({ pk }): SendOutcome => ({ eventPk: pk, kind: 'rejected', statusCode: null, reason: 'test mode needs the test_event_code setting' }))];
+    }
 
     const post = (batch: Mapped[]) => {
       const body: MetaEventsRequest = { data: batch.map((v) => v.event), access_token: accessToken };

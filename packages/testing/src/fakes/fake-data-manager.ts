@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { FakeGoogleOAuth } from './fake-google-oauth';
-import { FakePlatformServer, readBody, type FakeReply } from './fake-platform-server';
+import { FakePlatformServer, readBody, type FakeReply, type ProvisionedDestination } from './fake-platform-server';
 import { ingestRequestProblems, type FieldViolation } from './data-manager-request-rules';
 
 export * from './data-manager-request-rules';
@@ -41,6 +41,13 @@ export class FakeDataManager extends FakePlatformServer {
 
   env(): Record<string, string> {
     return { GOOGLE_DATA_MANAGER_URL: this.baseUrl, GOOGLE_OAUTH_TOKEN_URL: this.oauth.tokenUrl() };
+  }
+
+  /** A destination whose OAuth client the token fake knows; no request quota of its own (see limitRequests). */
+  provision(n: number): ProvisionedDestination {
+    const credentials = { client_id: `fake-${n}.apps.googleusercontent.com`, client_secret: `fake-secret-${n}`, refresh_token: `1//fake-refresh-${n}` };
+    this.oauth.allow(credentials.client_id, credentials.client_secret, credentials.refresh_token);
+    return { settings: { customer_id: String(2_000_000_000 + n), conversion_actions: 'Purchase=111,Lead=222', requests_per_minute: '99999' }, credentials };
   }
 
   replyNext(...replies: FakeReply[]): this {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { FakePlatformServer, readBody } from './fake-platform-server';
+import { FakePlatformServer, readBody, type ProvisionedDestination } from './fake-platform-server';
 import { ga4RequestProblems, type Ga4ValidationMessage } from './ga4-request-rules';
 
 export * from './ga4-request-rules';
@@ -70,6 +70,12 @@ export class FakeGa4 extends FakePlatformServer {
   }
 
   /** Registers an api_secret the fake treats as valid for a measurement id (several may be). */
+  provision(n: number): ProvisionedDestination {
+    const measurementId = `G-FAKE${String(n).padStart(6, '0')}`;
+    this.allow(measurementId, `mp-secret-${n}`);
+    return { settings: { measurement_id: measurementId }, credentials: { api_secret: `mp-secret-${n}` } };
+  }
+
   allow(measurementId: string, apiSecret: string): this {
     const secrets = this.secrets.get(measurementId) ?? new Set<string>();
     secrets.add(apiSecret);

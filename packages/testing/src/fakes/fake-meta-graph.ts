@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { FakePlatformServer, readBody } from './fake-platform-server';
+import { FakePlatformServer, readBody, type ProvisionedDestination } from './fake-platform-server';
 import { META_MAX_EVENTS, metaEventProblems } from './meta-request-rules';
 
 export interface ReceivedMetaRequest {
@@ -31,6 +31,12 @@ export class FakeMetaGraph extends FakePlatformServer {
   /** META_GRAPH_URL for a dispatcher that sends here. */
   env(): Record<string, string> {
     return { META_GRAPH_URL: this.baseUrl };
+  }
+
+  provision(n: number): ProvisionedDestination {
+    const pixelId = String(90_000 + n);
+    this.allow(pixelId, `EAAtoken${pixelId}`);
+    return { settings: { pixel_id: pixelId, test_event_code: 'TEST12345' }, credentials: { access_token: `EAAtoken${pixelId}` } };
   }
 
   /** Registers the only access token the fake accepts for a pixel. */

@@ -2,6 +2,15 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * Destination `n` of a platform as an operator would set it: settings and credentials its fake
+ * accepts (registered with it), for tests and benchmarks that configure every platform.
+ */
+export interface ProvisionedDestination {
+  settings: Record<string, string>;
+  credentials: Record<string, string>;
+}
+
 export interface FakeReply {
   status: number;
   /** Sent as JSON; a string as it is; nothing when absent. */
@@ -20,6 +29,7 @@ export abstract class FakePlatformServer {
 
   /** The platform's environment variables that point a dispatcher at this fake. */
   abstract env(): Record<string, string>;
+
   /** Events accepted so far (valid and authorised). */
   protected abstract acceptedCount(): number;
   /** Why `waitForEvents` gave up, in the platform's terms. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { FakePlatformServer, readBody } from './fake-platform-server';
+import { FakePlatformServer, readBody, type ProvisionedDestination } from './fake-platform-server';
 import { TIKTOK_FAKE_MAX_TEST_EVENTS, tiktokEventProblems, tiktokRequestProblems } from './tiktok-request-rules';
 
 export * from './tiktok-request-rules';
@@ -60,6 +60,12 @@ export class FakeTiktok extends FakePlatformServer {
   }
 
   /** Registers an access token the fake accepts for a pixel code (several may be). */
+  provision(n: number): ProvisionedDestination {
+    const pixelCode = `CFAKE${String(n).padStart(15, '0')}`;
+    this.allow(pixelCode, `tt-fake-token-${n}`);
+    return { settings: { pixel_code: pixelCode, test_event_code: 'TEST12345' }, credentials: { access_token: `tt-fake-token-${n}` } };
+  }
+
   allow(pixelCode: string, accessToken: string): this {
     this.tokens.set(pixelCode, (this.tokens.get(pixelCode) ?? new Set()).add(accessToken));
     return this;
