@@ -71,7 +71,8 @@ describe('tracking.js in Chromium against the engine', () => {
       meta: { pixelId: '4455667788', accessToken: 'EAApixelTestToken' },
     });
     tenantId = tenant.id;
-    site.install({ publicKey, collectOrigin: `http://collect.example.com:${new URL(engine.ingestUrl).port}` });
+    // The newest published version; v1's bytes are guarded by packages/pixel's published-versions test.
+    site.install({ publicKey, collectOrigin: `http://collect.example.com:${new URL(engine.ingestUrl).port}`, version: 'v1.1' });
     meta.allow('4455667788', 'EAApixelTestToken');
     site
       .page('/landing', { head: GRANTED })
@@ -142,7 +143,7 @@ describe('tracking.js in Chromium against the engine', () => {
       utm_campaign: 'bf-2026',
       page_referrer: 'https://news.example.org/issue/42',
       visitor_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      library: 'tracking.js/v1',
+      library: 'tracking.js/v1.1',
     });
     expect(event.consent).toEqual({ ad_storage: 'granted', analytics_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' });
     // A browser cannot choose its address or user agent: they come from the connection.
@@ -208,6 +209,19 @@ describe('tracking.js in Chromium against the engine', () => {
     expect(chosen).toBe('lead-77');
     await storedEvent({ eventId: 'lead-77' }, 'the Lead stored under the site-chosen id');
     await context.close();
+  });
+
+  it("stores TikTok's _ttp cookie verbatim as a click id when ad storage is allowed, never when it is denied, and leaves the cookie alone", async () => {
+    for (const [path, kept] of [['/landing?visit=ttp-granted', true], ['/denied?visit=ttp-denied', false]] as const) {
+      const { context, page } = await newVisitor();
+      await context.addCookies([{ name: '_ttp', value: '2F7h37YkS1j57AYSKTI7IHhJPYH', domain: '.example.com', path: '/' }]);
+      await visit(page, path);
+      const event = await pageView(path);
+      if (kept) expect(event.clickIds).toMatchObject({ ttp: '2F7h37YkS1j57AYSKTI7IHhJPYH' });
+      else expect(event.clickIds).not.toHaveProperty('ttp');
+      expect((await cookies(context))['_ttp']).toMatchObject({ value: '2F7h37YkS1j57AYSKTI7IHhJPYH', domain: '.example.com' });
+      await context.close();
+    }
   });
 
   it('with a CMP that denies consent: sets no cookies, sends the denial, and the dispatcher blocks the event', async () => {
