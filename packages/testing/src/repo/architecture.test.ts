@@ -32,7 +32,7 @@ const APPS = ['ingest-api', 'dispatcher', 'pruner', 'standalone'];
 interface Workspace {
   name: string;
   dir: string;
-  manifest: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  manifest: { dependencies?: Record<string, string>; devDependencies?: Record<string, string>; scripts?: Record<string, string> };
 }
 
 const workspaces: Workspace[] = Object.keys(MAY_IMPORT).map((name) => {
@@ -60,6 +60,14 @@ describe.each(workspaces.map((w) => [w.name, w] as const))('workspace %s', (name
       expect({ imports: dep, declared: declared.includes(dep) }).toEqual({ imports: dep, declared: true });
     }
     for (const dep of declared) expect(MAY_IMPORT[name]).toContain(dep);
+  });
+
+  it('runs each kind of test it has: npm test reaches every *.test.ts through test:unit or test:integration', () => {
+    const tests = tracked.filter((f) => f.startsWith(`${ws.dir}/`) && f.endsWith('.test.ts'));
+    const integration = tests.some((f) => f.endsWith('.integration.test.ts'));
+    const unit = tests.some((f) => !f.endsWith('.integration.test.ts'));
+    const scripts = ws.manifest.scripts ?? {};
+    expect({ unit: unit && !scripts['test:unit'], integration: integration && !scripts['test:integration'] }).toEqual({ unit: false, integration: false });
   });
 
   it('never depends on an app, unless it is the single-process runner', () => {
