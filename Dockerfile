@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 #
 # The image of one app of the monorepo, chosen by the build argument APP:
-#   ingest-api   the HTTP API on PORT (8080); its image also runs the one-shot `migrate` job
+#   ingest-api   the HTTP API on PORT (8080) and its ops server (GET /metrics, /health, /ready) on
+#                INGEST_OPS_PORT (8083); its image also runs the one-shot `migrate` job
 #   dispatcher   the Kafka consumer that delivers events to Meta CAPI and GA4, with an ops HTTP
 #                server (GET /health, GET /ready) on DISPATCHER_PORT (8081)
 #   pruner       the scheduled retention job (PRUNE_SCHEDULE, cron), with an ops HTTP server on

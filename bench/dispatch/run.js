@@ -137,6 +137,7 @@ async function main() {
         CREDENTIALS_KEY: TEST_CREDENTIALS_KEY,
         ...fakes.env,
         PORT: '0',
+        INGEST_OPS_PORT: '0',
         DISPATCHER_PORT: '0',
         PRUNER_PORT: '0',
         HOST: '127.0.0.1',

@@ -315,6 +315,7 @@ async function main() {
       KAFKA_CLIENT_ID: 'bench-ingest',
       HOST: '127.0.0.1',
       PORT: '0',
+      INGEST_OPS_PORT: '0',
       LOG_LEVEL: options.logLevel,
       // One replica taking the whole load from few tenants: the per-tenant limit is not what we measure.
       RATE_LIMIT_PER_SECOND: '1000000',

@@ -52,7 +52,7 @@ async function main() {
     const expired = await db.event.count({ where: { tenantId: tenant.id, receivedAt: { lt: new Date(Date.now() - 30 * 86_400_000) } } });
     console.log(`[prune] ${Math.round(ROWS * 1.5)} rows inserted in ${((Date.now() - started) / 1000).toFixed(1)} s; ${expired} expired`);
 
-    const config = loadIngestConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: pg.url, KAFKA_PARTITIONS: '1', LOG_LEVEL: 'warn', OTEL_SDK_DISABLED: 'true', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000' });
+    const config = loadIngestConfig({ PORT: '0', INGEST_OPS_PORT: '0', HOST: '127.0.0.1', DATABASE_URL: pg.url, KAFKA_PARTITIONS: '1', LOG_LEVEL: 'warn', OTEL_SDK_DISABLED: 'true', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000' });
     const transport = new InProcessTransport();
     await transport.ensureTopics(topicSpecs(config.topics, 1));
     const api = await startIngestApi(config, { db, transport, logger: createLogger({ service: 'api', stream: new PassThrough() }), lifecycle });

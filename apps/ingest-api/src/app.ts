@@ -23,7 +23,6 @@ export interface AppDeps {
   http: { bodyLimitBytes: number; trustProxy: string };
   metrics?: {
     middleware: RequestHandler;
-    render: () => Promise<{ contentType: string; body: string }>;
     pixelServed?: (version: string, status: 200 | 304) => void;
   };
   now?: () => number;
@@ -35,17 +34,10 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(deps.http.trustProxy));
   // Before the trace context: a response CDNs share must not carry one visitor's trace id, and
-  // probes and scrapes (every few seconds, from every orchestrator and Prometheus) are not
+  // probes (every few seconds, from every orchestrator) are not
   // requests anyone looks for in Jaeger; they would also use up the sampler's budget.
   app.use(pixelRoute(deps.pixels, deps.metrics?.pixelServed));
   app.use(healthRoute(deps.readiness, deps.isStopping));
-  if (deps.metrics) {
-    const { render } = deps.metrics;
-    app.get('/metrics', async (_req, res) => {
-      const { contentType, body } = await render();
-      res.type(contentType).send(body);
-    });
-  }
   app.use(traceContext());
   if (deps.metrics) app.use(deps.metrics.middleware);
   app.use(

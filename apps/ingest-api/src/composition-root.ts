@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@attribution/core';
 import { ApiKeyRepository, EventRepository, PgEventWriter, listenForChanges, openDatabase, pingDatabase, type Db } from '@attribution/db';
-import { createAppMetrics, type AppMetrics, type Lifecycle, type ServiceContext } from '@attribution/runtime';
+import { createAppMetrics, startOpsServer, type AppMetrics, type Lifecycle, type ServiceContext } from '@attribution/runtime';
 import { openBus, type Transport } from '@attribution/transport';
 import { createApp } from './app';
 import { ApiKeyService } from './auth/api-key.service';
@@ -29,6 +29,8 @@ export interface IngestApiDeps {
 export interface RunningIngestApi {
   server: Server;
   url: string;
+  /** The ops server: /metrics, /health, /ready. */
+  opsUrl: string;
   relay: OutboxRelay;
 }
 
@@ -90,14 +92,23 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
     pixels,
     isStopping: () => lifecycle.stopping,
     http: config.http,
-    metrics: { middleware: metrics.middleware(), render: () => appMetrics.render(), pixelServed: metrics.pixelServed },
+    metrics: { middleware: metrics.middleware(), pixelServed: metrics.pixelServed },
   });
 
   const server = app.listen(config.http.port, config.http.host);
   await once(server, 'listening');
+  // Metrics carry tenant ids: on their own port, which is not exposed to the internet.
+  const ops = await startOpsServer({
+    port: config.http.opsPort,
+    host: config.http.host,
+    isStopping: () => lifecycle.stopping,
+    checks: readiness,
+    routes: { '/metrics': () => appMetrics.render() },
+  });
   relay.start();
 
   lifecycle.add('ingest-http', () => closeServer(server));
+  lifecycle.add('ingest-ops', () => ops.close());
   lifecycle.add('event-writer', async () => {
     await writer.close();
     await store.close();
@@ -113,7 +124,7 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
 
   const { port } = server.address() as AddressInfo;
   const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
-  return { server, url: `http://${host}:${port}`, relay };
+  return { server, url: `http://${host}:${port}`, opsUrl: ops.url, relay };
 }
 
 /** Stops accepting connections and waits for in-flight requests to finish. */
@@ -125,9 +136,9 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /** The deployed ingest-api: its own database client and bus (closed after its stages), then the app. */
-export async function runIngestApi({ config, logger, lifecycle }: ServiceContext<IngestConfig>): Promise<{ port: number }> {
+export async function runIngestApi({ config, logger, lifecycle }: ServiceContext<IngestConfig>): Promise<{ port: number; ops_port: number }> {
   const db = openDatabase(config.databaseUrl, lifecycle);
   const transport = await openBus(config, lifecycle);
-  const { url } = await startIngestApi(config, { db, transport, logger, lifecycle });
-  return { port: Number(new URL(url).port) };
+  const { url, opsUrl } = await startIngestApi(config, { db, transport, logger, lifecycle });
+  return { port: Number(new URL(url).port), ops_port: Number(new URL(opsUrl).port) };
 }

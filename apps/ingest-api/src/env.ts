@@ -6,6 +6,8 @@ import { DEFAULT_BATCHING_CONFIG as BATCHING } from './events/batching-event-wri
 /** Every variable the ingest-api reads. The standalone runner reuses these keys. */
 export const ingestEnvKeys = {
   PORT: envFields.port(8080),
+  /** /metrics (it carries tenant ids), /health and /ready, off the public port. */
+  INGEST_OPS_PORT: envFields.port(8083),
   DATABASE_URL: required(envFields.databaseUrl),
   ...busEnvKeys('ingest-api'),
   BODY_LIMIT_BYTES: integerField(1024, 10 * 1024 * 1024, 1024 * 1024),
@@ -25,7 +27,7 @@ export type IngestEnv = EnvOf<typeof ingestEnvKeys>;
 
 export function toIngestConfig(env: IngestEnv) {
   return {
-    http: { port: env.PORT, host: env.HOST, bodyLimitBytes: env.BODY_LIMIT_BYTES, trustProxy: env.TRUST_PROXY },
+    http: { port: env.PORT, opsPort: env.INGEST_OPS_PORT, host: env.HOST, bodyLimitBytes: env.BODY_LIMIT_BYTES, trustProxy: env.TRUST_PROXY },
     rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
     databaseUrl: env.DATABASE_URL,
     ...toBusConfig(env),

@@ -20,7 +20,7 @@ describe('ingest-api metrics', () => {
     db = createDbClient(database.url);
     const logger = createLogger({ service: 'api', stream: new PassThrough() });
     lifecycle = new Lifecycle({ logger, timeoutMs: 5_000 });
-    const config = loadIngestConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, KAFKA_PARTITIONS: '1', OTEL_SDK_DISABLED: 'true' });
+    const config = loadIngestConfig({ PORT: '0', INGEST_OPS_PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, KAFKA_PARTITIONS: '1', OTEL_SDK_DISABLED: 'true' });
     const transport = new InProcessTransport();
     await transport.ensureTopics(topicSpecs(config.topics, 1));
     api = await startIngestApi(config, { db, transport, logger, lifecycle, onPublished: (n) => (published += n) });
@@ -32,11 +32,22 @@ describe('ingest-api metrics', () => {
     await database.drop();
   });
 
-  const scrape = async () => (await fetch(`${api.url}/metrics`)).text();
+  const scrape = async () => (await fetch(`${api.opsUrl}/metrics`)).text();
   const value = (text: string, series: string) => {
     const line = text.split('\n').find((l) => l.startsWith(`${series} `));
     return line ? Number(line.slice(series.length + 1)) : undefined;
   };
+
+  it('serves /metrics (it carries tenant ids) on the ops port only; the public port has no such route', async () => {
+    const publicAnswer = await fetch(`${api.url}/metrics`);
+    expect(publicAnswer.status).toBe(404);
+    expect(await publicAnswer.text()).not.toContain('attribution_');
+    const ops = await fetch(`${api.opsUrl}/metrics`);
+    expect(ops.status).toBe(200);
+    expect(await ops.text()).toContain('attribution_ingest_requests_total');
+    expect((await fetch(`${api.opsUrl}/ready`)).status).toBe(200);
+    expect((await fetch(`${api.url}/health`)).status).toBe(200);
+  });
 
   it('counts requests by tenant and status, events, latency, payload size, outbox progress and tracking.js responses', async () => {
     const { tenant, secretKey } = await seedTenant(db);

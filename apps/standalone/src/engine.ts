@@ -10,6 +10,8 @@ import type { StandaloneEnv } from './env';
 
 export interface RunningEngine {
   ingestUrl: string;
+  /** The ingest-api's ops server (/metrics, /health, /ready). */
+  ingestOpsUrl: string;
   dispatcherUrl: string;
   prunerUrl: string;
   db: Db;
@@ -56,6 +58,7 @@ export async function startEngine(env: StandaloneEnv, options: { handleSignals?:
 
   return {
     ingestUrl: ingest.url,
+    ingestOpsUrl: ingest.opsUrl,
     dispatcherUrl: dispatcher.ops.url,
     prunerUrl: pruner.ops.url,
     db,

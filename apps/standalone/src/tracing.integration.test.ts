@@ -85,9 +85,9 @@ describe('one trace per event across services (real Jaeger)', () => {
       ...env,
     };
     const started = /"event":"service_started","meta":\{"port":(\d+)\}/;
-    const ingest = spawnApp('apps/ingest-api/dist/main.js', { ...common, PORT: '0' });
+    const ingest = spawnApp('apps/ingest-api/dist/main.js', { ...common, PORT: '0', INGEST_OPS_PORT: '0' });
     apps.push(ingest);
-    const [, port] = await ingest.waitForOutput(started);
+    const [, port, opsPort] = await ingest.waitForOutput(/"event":"service_started","meta":\{"port":(\d+),"ops_port":(\d+)\}/);
     const dispatcher = spawnApp('apps/dispatcher/dist/main.js', { ...common, DISPATCHER_PORT: '0', META_GRAPH_URL: meta.baseUrl, CREDENTIALS_KEY: TEST_CREDENTIALS_KEY });
     apps.push(dispatcher);
     const [, dispatcherPort] = await dispatcher.waitForOutput(started);
@@ -111,15 +111,15 @@ describe('one trace per event across services (real Jaeger)', () => {
       await meta.waitForEvents(delivered + 1);
       return { traceId, traceparent: response.headers.get('traceparent') };
     };
-    return { ingest, port: port!, dispatcher, dispatcherPort: dispatcherPort!, sendLead };
+    return { ingest, port: port!, opsPort: opsPort!, dispatcher, dispatcherPort: dispatcherPort!, sendLead };
   }
 
   it('joins ingest and dispatch in the trace named by the response, and logs carry its id', async () => {
-    const { ingest, port, dispatcher, sendLead } = await startServices('777');
+    const { ingest, opsPort, dispatcher, sendLead } = await startServices('777');
     const { traceId, traceparent } = await sendLead('traced-1');
     expect(traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     // The request started a trace, and the sampler says so (one per request, none left out).
-    const roots = await traceRoots(port);
+    const roots = await traceRoots(opsPort);
     expect(roots.sampled).toBeGreaterThanOrEqual(1);
     expect([roots.ratio, roots.rate_limited]).toEqual([0, 0]);
 
@@ -161,13 +161,13 @@ describe('one trace per event across services (real Jaeger)', () => {
   });
 
   it('leaves out a request the sampler leaves out in every service: same trace id in both logs, no trace started downstream', async () => {
-    const { ingest, port, dispatcher, dispatcherPort, sendLead } = await startServices('778', { OTEL_TRACES_SAMPLER_ARG: '0' });
+    const { ingest, opsPort, dispatcher, dispatcherPort, sendLead } = await startServices('778', { OTEL_TRACES_SAMPLER_ARG: '0' });
     const { traceId, traceparent } = await sendLead('unsampled-1');
     expect(traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-00$`));
 
     // The ingest-api decided once; the dispatcher followed the unsampled parent from the message.
     // Scraping /metrics is not traced, so it adds no decision of its own.
-    expect(await traceRoots(port)).toEqual({ sampled: 0, ratio: 1, rate_limited: 0 });
+    expect(await traceRoots(opsPort)).toEqual({ sampled: 0, ratio: 1, rate_limited: 0 });
     expect(await traceRoots(dispatcherPort)).toEqual({ sampled: 0, ratio: 0, rate_limited: 0 });
     expect(logLine(ingest, 'ingest_received')?.trace_id).toBe(traceId);
     expect(logLine(dispatcher, 'dispatch_success')?.trace_id).toBe(traceId);

@@ -17,6 +17,7 @@ export function startTestEngine(options: { databaseUrl: string; kafkaBrokers: st
       CREDENTIALS_KEY: TEST_CREDENTIALS_KEY,
       META_GRAPH_URL: options.metaGraphUrl,
       PORT: '0',
+      INGEST_OPS_PORT: '0',
       DISPATCHER_PORT: '0',
       PRUNER_PORT: '0',
       HOST: '127.0.0.1',

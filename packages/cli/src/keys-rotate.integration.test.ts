@@ -33,6 +33,7 @@ describe('attribution keys rotate across ingest-api replicas', () => {
           KAFKA_PARTITIONS: '1',
           HOST: '127.0.0.1',
           PORT: '0',
+          INGEST_OPS_PORT: '0',
           LOG_LEVEL: 'info',
         }),
       );

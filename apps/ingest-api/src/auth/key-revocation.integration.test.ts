@@ -24,7 +24,7 @@ describe('API key revocation across replicas', () => {
       const lifecycle = new Lifecycle({ logger, timeoutMs: 5_000 });
       const transport = new InProcessTransport();
       // Parsed like the real environment, so every other setting keeps its production default.
-      const config = loadIngestConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, KAFKA_PARTITIONS: '1', LOG_LEVEL: 'error' });
+      const config = loadIngestConfig({ PORT: '0', INGEST_OPS_PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, KAFKA_PARTITIONS: '1', LOG_LEVEL: 'error' });
       await transport.ensureTopics(topicSpecs(topicNames(''), 1));
       replicas.push({ api: await startIngestApi(config, { db, transport, logger, lifecycle }), lifecycle });
     }

@@ -57,6 +57,7 @@ beforeAll(async () => {
   lifecycle = new Lifecycle({ logger, timeoutMs: 5_000 });
   const config = loadIngestConfig({
     PORT: '0',
+    INGEST_OPS_PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_URL: database.url,
     KAFKA_PARTITIONS: '1',

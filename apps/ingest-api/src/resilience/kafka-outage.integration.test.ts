@@ -64,6 +64,7 @@ describe('ingest-api during a Kafka outage', () => {
     lifecycle = new Lifecycle({ logger, timeoutMs: 10_000 });
     config = loadIngestConfig({
       PORT: '0',
+      INGEST_OPS_PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: database.url,
       KAFKA_BROKERS: broker.brokers.join(','),

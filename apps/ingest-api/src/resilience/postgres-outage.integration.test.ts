@@ -72,7 +72,7 @@ function memoryLogger(): { logger: Logger; lines: () => string } {
 }
 
 async function startApi(databaseUrl: string, db: Db, logger: Logger, lifecycle: Lifecycle): Promise<RunningIngestApi> {
-  const config = loadIngestConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, KAFKA_PARTITIONS: '1', LOG_LEVEL: 'info' });
+  const config = loadIngestConfig({ PORT: '0', INGEST_OPS_PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, KAFKA_PARTITIONS: '1', LOG_LEVEL: 'info' });
   const transport = new InProcessTransport();
   await transport.ensureTopics(topicSpecs(config.topics, 1));
   return startIngestApi(config, { db, transport, logger, lifecycle });
@@ -126,6 +126,7 @@ describe('ingest-api during a PostgreSQL outage', () => {
     lifecycle = new Lifecycle({ logger, timeoutMs: 10_000 });
     const config = loadIngestConfig({
       PORT: '0',
+      INGEST_OPS_PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: database.url,
       KAFKA_PARTITIONS: '1',
