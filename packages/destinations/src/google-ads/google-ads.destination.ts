@@ -1,5 +1,6 @@
 import type { DestinationAdapter, DestinationConfig, OutgoingEvent, SendOutcome } from '../destination-adapter';
 import { postIngestEvents, type DataManagerResult } from './google-ads.client';
+import { sendIsolating } from '../http/isolate-refusals';
 import { RequestLimiter, type LimiterClock } from './google-ads.limiter';
 import { mapToGoogleAdsEvent } from './google-ads.mapper';
 import { GoogleOAuth, redact } from './google-ads.oauth';
@@ -68,34 +69,11 @@ export class GoogleAdsDestination implements DestinationAdapter<GoogleAdsSetting
     for (const [actionId, items] of groups) {
       const post = this.poster(destination, actionId);
       for (let i = 0; i < items.length; i += GOOGLE_ADS_MAX_EVENTS_PER_REQUEST) {
-        for (const outcome of await this.sendIsolating(items.slice(i, i + GOOGLE_ADS_MAX_EVENTS_PER_REQUEST), post)) byPk.set(outcome.eventPk, outcome);
+        for (const outcome of await sendIsolating(items.slice(i, i + GOOGLE_ADS_MAX_EVENTS_PER_REQUEST), post)) byPk.set(outcome.eventPk, outcome);
       }
     }
     const secrets = [destination.credentials.client_secret, destination.credentials.refresh_token];
     return outgoing.map((o) => byPk.get(o.event.id)).filter((o): o is SendOutcome => o !== undefined).map((o) => ('reason' in o ? { ...o, reason: redact(o.reason, secrets) } : o));
-  }
-
-  private async sendIsolating(items: Item[], post: Post): Promise<SendOutcome[]> {
-    const result = await post(items);
-    if (result.kind === 'rejected' && items.length > 1) {
-      const named = [...result.badEvents.keys()].filter((i) => i < items.length);
-      if (named.length > 0 && named.length < items.length) {
-        const rejected: SendOutcome[] = [];
-        const rest: Item[] = [];
-        items.forEach((item, i) => {
-          const why = result.badEvents.get(i);
-          if (why === undefined) rest.push(item);
-          else rejected.push({ eventPk: item.pk, kind: 'rejected', statusCode: result.statusCode, reason: why.slice(0, 500) });
-        });
-        return [...rejected, ...(await this.sendIsolating(rest, post))];
-      }
-      const middle = Math.ceil(items.length / 2);
-      return [...(await this.sendIsolating(items.slice(0, middle), post)), ...(await this.sendIsolating(items.slice(middle), post))];
-    }
-    return items.map(({ pk }): SendOutcome => {
-      if (result.kind === 'ok') return { eventPk: pk, kind: 'sent', statusCode: result.statusCode };
-      return { eventPk: pk, kind: result.kind, statusCode: result.statusCode, reason: result.reason };
-    });
   }
 
   /** One request for a group: a rate-limiter slot, a token, the call, and one renewal on a 401. */

@@ -1,5 +1,6 @@
 import { namedForDestination, type DestinationAdapter, type DestinationConfig, type OutgoingEvent, type SendOutcome } from '../destination-adapter';
-import { postMetaEvents, type MetaResult } from './meta.client';
+import { sendIsolating } from '../http/isolate-refusals';
+import { postMetaEvents } from './meta.client';
 import { mapToMetaEvent } from './meta.mapper';
 import type { MetaCredentials, MetaEventsRequest, MetaServerEvent, MetaSettings } from './meta.schema';
 
@@ -42,21 +43,9 @@ export class MetaDestination implements DestinationAdapter<MetaSettings, MetaCre
       if (destination.testMode && testEventCode) body.test_event_code = testEventCode;
       return postMetaEvents(this.config.graphUrl, pixelId, body, this.config.timeoutMs, this.deps.fetch);
     };
-    outcomes.push(...(await this.sendIsolating(valid, post)));
+    // Meta refuses a whole batch for one invalid event without saying which: halved until found.
+    outcomes.push(...(await sendIsolating(valid, post)));
     return outcomes;
   }
 
-  /**
-   * Meta refuses a whole batch for one invalid event. When a batch is refused outright, halve it
-   * and send the halves, so the valid events still go through and only the bad ones fail
-   * (a few extra requests per bad event, log2 of the batch size deep).
-   */
-  private async sendIsolating(batch: Mapped[], post: (batch: Mapped[]) => Promise<MetaResult>): Promise<SendOutcome[]> {
-    const result = await post(batch);
-    if (result.kind === 'rejected' && batch.length > 1) {
-      const middle = Math.ceil(batch.length / 2);
-      return [...(await this.sendIsolating(batch.slice(0, middle), post)), ...(await this.sendIsolating(batch.slice(middle), post))];
-    }
-    return batch.map(({ pk }) => (result.kind === 'ok' ? { eventPk: pk, kind: 'sent', statusCode: result.statusCode } : { eventPk: pk, ...result }));
-  }
 }

@@ -1,5 +1,6 @@
 import { namedForDestination, type DestinationAdapter, type DestinationConfig, type OutgoingEvent, type SendOutcome } from '../destination-adapter';
-import { postTiktokEvents, type TiktokResult } from './tiktok.client';
+import { sendIsolating } from '../http/isolate-refusals';
+import { postTiktokEvents } from './tiktok.client';
 import { mapToTiktokEvent } from './tiktok.mapper';
 import { TIKTOK_MAX_BATCH, TIKTOK_MAX_TEST_BATCH, type TiktokCredentials, type TiktokEvent, type TiktokSettings, type TiktokTrackRequest } from './tiktok.schema';
 
@@ -45,23 +46,11 @@ export class TiktokDestination implements DestinationAdapter<TiktokSettings, Tik
       };
       const size = destination.testMode ? TIKTOK_MAX_TEST_BATCH : TIKTOK_MAX_BATCH;
       for (let start = 0; start < valid.length; start += size) {
-        for (const outcome of await this.sendIsolating(valid.slice(start, start + size), post)) byPk.set(outcome.eventPk, outcome);
+        for (const outcome of await sendIsolating(valid.slice(start, start + size), post)) byPk.set(outcome.eventPk, outcome);
       }
     }
     // One outcome per event, in the order the events came.
     return outgoing.map((o) => byPk.get(o.event.id)).filter((o): o is SendOutcome => o !== undefined);
   }
 
-  /**
-   * A refused request is halved and both halves sent again, recursively: the valid events still
-   * go through and only the bad one is rejected (about 2·log2(n) extra requests per bad event).
-   */
-  private async sendIsolating(batch: Mapped[], post: (batch: Mapped[]) => Promise<TiktokResult>): Promise<SendOutcome[]> {
-    const result = await post(batch);
-    if (result.kind === 'rejected' && batch.length > 1) {
-      const middle = Math.ceil(batch.length / 2);
-      return [...(await this.sendIsolating(batch.slice(0, middle), post)), ...(await this.sendIsolating(batch.slice(middle), post))];
-    }
-    return batch.map(({ pk }) => (result.kind === 'ok' ? { eventPk: pk, kind: 'sent', statusCode: result.statusCode } : { eventPk: pk, ...result }));
-  }
 }
