@@ -1,4 +1,4 @@
-import { eventRulesSchema, platformDefinition, type EventRules, type Platform } from '@attribution/destinations';
+import { eventRulesSchema, missingTestSetting, platformDefinition, type EventRules, type Platform } from '@attribution/destinations';
 import type { Destination } from '@attribution/db';
 import { ValidationError } from './cli-errors';
 import type { OptionSpec } from './command';
@@ -61,10 +61,7 @@ export function destinationBehaviour(ctx: CommandContext, platform: Platform, se
   if (error) throw new ValidationError(`event rules: ${error.message}`);
 
   const testMode = ctx.flag('test-mode') ? true : ctx.flag('live') ? false : (previous?.testMode ?? false);
-  const needed = platformDefinition(platform).testMechanism.setting;
-  if (testMode && needed && settings[needed] === undefined) {
-    const option = platformDefinition(platform).options.find((o) => o.key === needed);
-    throw new ValidationError(`test mode for ${platform} needs --${option?.name ?? needed} (${platformDefinition(platform).testMechanism.description})`);
-  }
+  const missing = testMode ? missingTestSetting(platformDefinition(platform), settings) : null;
+  if (missing) throw new ValidationError(`test mode for ${platform} needs ${missing} (${platformDefinition(platform).testMechanism.description})`);
   return { testMode, rules: value };
 }

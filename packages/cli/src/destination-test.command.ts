@@ -6,6 +6,7 @@ import {
   applyEventRules,
   createAdapters,
   hashUserData,
+  missingTestSetting,
   platformDefinition,
   type DestinationConfig,
   type EventRules,
@@ -68,11 +69,8 @@ async function test(ctx: CommandContext): Promise<void> {
   }
   const secrets = definition.credentials.validate(credentials, { stripUnknown: true });
   if (secrets.error) throw new ValidationError(`the stored ${platform} credentials are invalid: ${secrets.error.message}; set the destination again`);
-  const needed = definition.testMechanism.setting;
-  if (needed && (settings.value as Record<string, unknown>)[needed] === undefined) {
-    const option = definition.options.find((o) => o.key === needed);
-    throw new ValidationError(`testing ${platform} needs --${option?.name ?? needed}: set it with attribution destination set`);
-  }
+  const missing = missingTestSetting(definition, settings.value as Record<string, unknown>);
+  if (missing) throw new ValidationError(`testing ${platform} needs ${missing}: set it with attribution destination set`);
 
   const eventName = ctx.string('event') ?? 'Purchase';
   const rules = (row.eventRules ?? {}) as EventRules;

@@ -10,7 +10,7 @@ export {
   type Platform,
   type PlatformEnvFields,
 } from './registry';
-export type { DestinationOption, PlatformDefinition, PlatformLimits, TestMechanism } from './platform-definition';
+export { missingTestSetting, type DestinationOption, type PlatformDefinition, type PlatformLimits, type TestMechanism } from './platform-definition';
 export { namedForDestination, type DestinationAdapter, type DestinationConfig, type OutgoingEvent, type SendOutcome } from './destination-adapter';
 export { applyEventRules, describeEventRules, eventRulesSchema, type EventRules, type RuleVerdict } from './rules/event-rules';
 export { decideConsent, type ConsentAllowed, type ConsentBlocked, type ConsentDecision, type ConsentPolicy } from './consent/consent-decision';

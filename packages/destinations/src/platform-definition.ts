@@ -74,6 +74,13 @@ export interface PlatformDefinition<Id extends string = string, S = unknown, C =
   createAdapter(config: { env: EnvOf<E>; timeoutMs: number }): DestinationAdapter<S, C>;
 }
 
+/** The CLI option (`--test-event-code`) test mode needs and these settings lack; null when nothing is missing. */
+export function missingTestSetting(definition: Pick<PlatformDefinition, 'options' | 'testMechanism'>, settings: Readonly<Record<string, unknown>>): string | null {
+  const needed = definition.testMechanism.setting;
+  if (!needed || settings[needed] !== undefined) return null;
+  return `--${definition.options.find((o) => o.key === needed)?.name ?? needed}`;
+}
+
 /** The declaration of a platform; settings and credentials schemas come from its options. */
 export function definePlatform<const Id extends string, S, C, E extends EnvFields, I extends IdentifierProfile>(
   definition: Omit<PlatformDefinition<Id, S, C, E, I>, 'settings' | 'credentials' | 'retryHorizonSeconds'>,
