@@ -112,6 +112,7 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
     port: config.http.port,
     host: config.http.host,
     isStopping: () => lifecycle.stopping,
+    limits: config.httpLimits,
     checks: {
       ...dependencies,
       consumers: async () => {

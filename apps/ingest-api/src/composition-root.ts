@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@attribution/core';
 import { ApiKeyRepository, EventRepository, PgEventWriter, listenForChanges, openDatabase, pingDatabase, type Db } from '@attribution/db';
-import { createAppMetrics, startOpsServer, type AppMetrics, type Lifecycle, type ServiceContext } from '@attribution/runtime';
+import { createAppMetrics, createHttpServer, securityHeaders, startOpsServer, type AppMetrics, type Lifecycle, type ServiceContext } from '@attribution/runtime';
 import { openBus, type Transport } from '@attribution/transport';
 import { createApp } from './app';
 import { ApiKeyService } from './auth/api-key.service';
@@ -95,13 +95,16 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
     metrics: { middleware: metrics.middleware(), pixelServed: metrics.pixelServed },
   });
 
-  const server = app.listen(config.http.port, config.http.host);
+  // The pixel is fetched by other sites' pages: its resource policy must let them.
+  const server = createHttpServer(config.httpLimits, securityHeaders('cross-origin'), app);
+  server.listen(config.http.port, config.http.host);
   await once(server, 'listening');
   // Metrics carry tenant ids: on their own port, which is not exposed to the internet.
   const ops = await startOpsServer({
     port: config.http.opsPort,
     host: config.http.host,
     isStopping: () => lifecycle.stopping,
+    limits: config.httpLimits,
     checks: readiness,
     routes: { '/metrics': () => appMetrics.render() },
   });

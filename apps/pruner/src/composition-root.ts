@@ -43,6 +43,7 @@ export async function startPruner(config: PrunerConfig, deps: PrunerDeps): Promi
     port: config.http.port,
     host: config.http.host,
     isStopping: () => lifecycle.stopping,
+    limits: config.httpLimits,
     checks,
     routes: { '/metrics': () => metrics.render() },
   });

@@ -2,6 +2,7 @@ import type { EnvOf } from './env-field';
 import { envFields } from './env-fields';
 import type { MetricsConfig } from '../metrics/metrics-registry';
 import type { TracingConfig } from '../tracing/tracing';
+import { httpEnvKeys, toHttpLimits } from '../http/http-server';
 
 /** The variables every app reads for tracing and metrics, under their standard names. */
 export const observabilityEnvKeys = {
@@ -50,13 +51,19 @@ export const serviceEnvKeys = {
   HOST: envFields.host,
   LOG_LEVEL: envFields.logLevel,
   SHUTDOWN_TIMEOUT_MS: envFields.shutdownTimeoutMs,
+  ...httpEnvKeys,
   ...observabilityEnvKeys,
 };
 
 export type ServiceEnv = EnvOf<typeof serviceEnvKeys>;
 
 export function toServiceConfig(env: ServiceEnv) {
-  return { observability: toObservabilityConfig(env), logLevel: env.LOG_LEVEL, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS };
+  return {
+    observability: toObservabilityConfig(env),
+    logLevel: env.LOG_LEVEL,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    httpLimits: toHttpLimits(env),
+  };
 }
 
 export type ServiceConfig = ReturnType<typeof toServiceConfig>;

@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { createHttpServer, securityHeaders, type HttpLimits } from '../http/http-server';
 import { checkReadiness, type ReadinessCheck } from './readiness';
 
 export interface OpsServerOptions {
@@ -8,6 +9,7 @@ export interface OpsServerOptions {
   host: string;
   checks: Record<string, ReadinessCheck>;
   isStopping: () => boolean;
+  limits: HttpLimits;
   /** Extra GET routes (e.g. /metrics), answered with the returned body and content type. */
   routes?: Record<string, () => Promise<{ contentType: string; body: string }>>;
 }
@@ -20,11 +22,12 @@ export interface OpsServer {
 
 /** The small HTTP face of a worker process: liveness, readiness and metrics, nothing else. */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
-  const server = createServer((req, res) => {
+  const server = createHttpServer(options.limits, securityHeaders('same-origin'), (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const reply = (status: number, contentType: string, body: string) => {
       res.writeHead(status, { 'content-type': contentType }).end(body);
     };
+    // GET only, so no route ever reads a body: a body sent anyway is refused unread.
     if (req.method !== 'GET') return reply(405, 'application/json', '{"error":"method_not_allowed"}');
     if (path === '/health') return reply(200, 'application/json', '{"status":"ok"}');
     if (path === '/ready') {
