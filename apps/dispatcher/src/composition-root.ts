@@ -27,19 +27,37 @@ export interface RunningDispatcher {
   routing: DestinationRouting;
 }
 
-/** Queue depth for the dashboard and the scale-out alert, refreshed every 15 s. */
-function pollConsumerLag(transport: Transport, metrics: DispatcherMetrics, groups: Array<{ group: string; topics: string[] }>): NodeJS.Timeout {
-  const poll = () =>
-    groups.forEach(({ group, topics }) =>
-      transport.consumerLag(group, topics).then(
-        (rows) => rows.forEach((row) => metrics.lag(group, row.topic, row.partition, row.lag)),
-        () => undefined,
+/**
+ * Queue depth for the dashboard and the scale-out alert, refreshed every 15 s. Until every group
+ * has answered with rows (topics may not exist yet at start-up) it asks again after 1 s, so the
+ * series appears within seconds of the topics, not a whole period later.
+ */
+function pollConsumerLag(transport: Transport, metrics: DispatcherMetrics, groups: Array<{ group: string; topics: string[] }>): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const poll = async () => {
+    const answered = await Promise.all(
+      groups.map(({ group, topics }) =>
+        transport.consumerLag(group, topics).then(
+          (rows) => {
+            rows.forEach((row) => metrics.lag(group, row.topic, row.partition, row.lag));
+            return rows.length > 0;
+          },
+          () => false,
+        ),
       ),
     );
-  const timer = setInterval(poll, 15_000);
-  timer.unref();
-  poll();
-  return timer;
+    if (stopped) return;
+    timer = setTimeout(() => void poll(), answered.every(Boolean) ? 15_000 : 1_000);
+    timer.unref();
+  };
+  void poll();
+  return {
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /** A consumer of `group` whose membership is logged and exported (DispatcherNotConsuming). */
@@ -132,7 +150,7 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
   lifecycle.add('dispatcher-producer', () => producer.disconnect());
   lifecycle.add('dispatcher-ops', async () => {
     watcher.stop();
-    clearInterval(lagPoller);
+    lagPoller.stop();
     await ops.close();
   });
   lifecycle.add('dispatcher-change-listener', () => changes.close());

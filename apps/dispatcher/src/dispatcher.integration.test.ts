@@ -223,7 +223,9 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
   });
 
   it('exposes the dispatch KPIs on /metrics', async () => {
-    const text = await (await fetch(`${opsUrl}/metrics`)).text();
+    // The lag series is refreshed by a poller, not on the scrape: wait for its first answer.
+    let text = '';
+    await waitUntil(async () => (text = await (await fetch(`${opsUrl}/metrics`)).text()).includes('attribution_kafka_consumer_lag{'), 'the consumer lag series');
     const sum = (prefix: string) =>
       text
         .split('\n')
