@@ -7,6 +7,7 @@ import { EventsConsumer } from './consumer/events.consumer';
 import { RetryConsumer } from './consumer/retry.consumer';
 import { CircuitBreaker } from './delivery/circuit-breaker';
 import { DeliveryPipeline } from './delivery/delivery-pipeline';
+import { pollDestinationStates } from './destination-state.collector';
 import { createDispatcherMetrics, type DispatcherMetrics } from './dispatcher.metrics';
 import type { DispatcherConfig } from './env';
 import { DestinationRouting } from './routing/destination-routing';
@@ -143,6 +144,8 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
     { group: config.groupId, topics: [config.topics.events] },
     { group: `${config.groupId}-retry`, topics: config.topics.retries.map((t) => t.name) },
   ]);
+  // Destinations stuck in needs_credentials and their parked deliveries (DestinationNeedsCredentials, DeliveriesParked).
+  const statePoller = pollDestinationStates({ db, metrics, logger });
 
   lifecycle.add('dispatcher-consumers', async () => {
     await Promise.all([mainConsumer.stop(), retryConsumer.stop()]);
@@ -151,6 +154,7 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
   lifecycle.add('dispatcher-ops', async () => {
     watcher.stop();
     lagPoller.stop();
+    statePoller.stop();
     await ops.close();
   });
   lifecycle.add('dispatcher-change-listener', () => changes.close());

@@ -2,6 +2,9 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import type { DeliveryStatus } from '@attribution/db';
 import { PLATFORM_IDS } from '@attribution/destinations';
 import type { AppMetrics } from '@attribution/runtime';
+import type { DestinationStateRow } from './destination-state.collector';
+
+const DESTINATION_STATES = ['active', 'needs_credentials'] as const;
 
 export type AttemptOutcome = 'sent' | 'retry' | 'auth' | 'rejected' | 'circuit_open';
 
@@ -16,6 +19,8 @@ export interface DispatcherMetrics {
   lag(group: string, topic: string, partition: number, lag: number): void;
   /** Reports, on every scrape, whether this process holds its membership of `group`. */
   watchMembership(group: string, isMember: () => boolean): void;
+  /** Replaces the destination-state and parked series with these rows (a removed destination's go). */
+  destinationStates(rows: readonly DestinationStateRow[]): void;
 }
 
 /** The dispatcher's series, named as in docs/metrics.md. */
@@ -45,6 +50,13 @@ export function createDispatcherMetrics(metrics: AppMetrics): DispatcherMetrics 
       for (const [group, isMember] of membership) this.labels(group).set(isMember() ? 1 : 0);
     },
   });
+  const state = new Gauge({
+    name: 'attribution_destination_state',
+    help: 'Destinations per stored status (1 for the current one; a count under tenant="all")',
+    labelNames: ['tenant', 'destination', 'state'],
+    registers,
+  });
+  const parked = new Gauge({ name: 'attribution_deliveries_parked', help: 'Deliveries waiting in status parked', labelNames: ['tenant', 'destination'], registers });
   // Every platform of the registry has its series from the start, at zero: dashboards and
   // alerts see a platform before its first event, and a missing one means it is not wired.
   for (const platform of PLATFORM_IDS) {
@@ -61,5 +73,25 @@ export function createDispatcherMetrics(metrics: AppMetrics): DispatcherMetrics 
     requestDuration: (d, s) => duration.labels(d).observe(s),
     lag: (group, topic, partition, value) => lag.labels(group, topic, String(partition)).set(value),
     watchMembership: (group, isMember) => void membership.set(group, isMember),
+    destinationStates: (rows) => {
+      // Built first, then swapped in: a scrape never sees a half-filled set. Rows of one label
+      // set (tenant="all") add up.
+      const states = new Map<string, Record<string, number>>();
+      const counts = new Map<string, number>();
+      for (const row of rows) {
+        const key = JSON.stringify([metrics.tenant(row.tenantId), row.destination]);
+        const byState = states.get(key) ?? Object.fromEntries(DESTINATION_STATES.map((s) => [s, 0]));
+        byState[row.status] = (byState[row.status] ?? 0) + 1;
+        states.set(key, byState);
+        counts.set(key, (counts.get(key) ?? 0) + row.parked);
+      }
+      state.reset();
+      parked.reset();
+      for (const [key, byState] of states) {
+        const [tenant, destination] = JSON.parse(key) as [string, string];
+        for (const [s, value] of Object.entries(byState)) state.labels(tenant, destination, s).set(value);
+        parked.labels(tenant, destination).set(counts.get(key) ?? 0);
+      }
+    },
   };
 }
