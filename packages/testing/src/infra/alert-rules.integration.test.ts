@@ -1,9 +1,9 @@
 /**
  * The Prometheus configuration and alert rules (infra/prometheus/) checked by Prometheus' own
  * promtool, built from the Go module proxy by infra/tools/go-tool.sh (cached in
- * infra/tools/.bin): the config and rules load, and every rule's unit tests (alerts.test.yml)
+ * infra/tools/.bin): the config and rules load, and every rule's unit tests (alerts*.test.yml)
  * pass. Plus the promises promtool cannot check: each alert has a severity that routes
- * (critical pages, warning notifies), a runbook section that exists, unit tests that make it
+ * (sev1 pages, sev2 notifies: infra/alertmanager) and a service label, a runbook section that exists, unit tests that make it
  * fire and stay silent, and only metrics from the catalogue (docs/metrics.md). And, since
  * promtool is at hand, that every PromQL query of the Grafana dashboard parses.
  *
@@ -20,7 +20,8 @@ jest.setTimeout(15 * 60_000);
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const ALERTS = 'infra/prometheus/alerts.yml';
-const ALERT_TESTS = 'infra/prometheus/alerts.test.yml';
+/** The unit test files, split by rule group (each under 500 lines). */
+const ALERT_TESTS = ['infra/prometheus/alerts.test.yml', 'infra/prometheus/alerts-delivery.test.yml', 'infra/prometheus/alerts-ingest.test.yml'];
 const CONFIG = 'infra/prometheus/prometheus.yml';
 
 const read = (relative: string): string => fs.readFileSync(path.join(ROOT, relative), 'utf8');
@@ -29,6 +30,7 @@ interface AlertRule {
   name: string;
   expr: string;
   severity: string | undefined;
+  service: string | undefined;
   runbookUrl: string | undefined;
   summary: string | undefined;
   description: string | undefined;
@@ -66,6 +68,7 @@ function parseAlertRules(source: string): AlertRule[] {
       name: field('- alert')!,
       expr,
       severity: field('severity'),
+      service: field('service'),
       runbookUrl: field('runbook_url'),
       summary: field('summary'),
       description: field('description'),
@@ -93,13 +96,17 @@ function markdownAnchors(markdown: string): Set<string> {
 /** The metric names documented in docs/metrics.md (backquoted in the first column of its tables). */
 function catalogue(): Set<string> {
   const names = new Set<string>();
-  for (const match of read('docs/metrics.md').matchAll(/^\|\s*`(attribution_[a-z_]+)`\s*\|/gm)) names.add(match[1]!);
+  for (const match of read('docs/metrics.md').matchAll(/^\|\s*`((?:attribution|probe)_[a-z_]+)`\s*\|/gm)) names.add(match[1]!);
   return names;
 }
 
-/** Metric names in a PromQL expression: `attribution_*` and Prometheus' own `up`. */
+/**
+ * Metric names in a PromQL expression: `attribution_*`, the blackbox exporter's `probe_*` and
+ * Prometheus' own `up`. A histogram's `_bucket` / `_count` / `_sum` series count as the histogram.
+ */
 function metricNames(expr: string): string[] {
-  const names = new Set<string>(expr.match(/\battribution_[a-z_]+\b/g) ?? []);
+  const series = [...(expr.match(/\b(?:attribution|probe)_[a-z_]+\b/g) ?? [])];
+  const names = new Set<string>(series.map((name) => name.replace(/_(bucket|count|sum)$/, '')));
   if (/\bup\s*[{[(]/.test(expr) || /\bup\s*(==|!=|>|<)/.test(expr)) names.add('up');
   return [...names];
 }
@@ -115,6 +122,10 @@ describe('alert rules: promises promtool does not check', () => {
     expect(rules.map((r) => r.name)).toEqual(
       expect.arrayContaining([
         'IngestApiDown',
+        'IngestServerErrorsHigh',
+        'IngestLatencyHigh',
+        'DestinationNeedsCredentials',
+        'DeliveriesParked',
         'DatabaseUnreachable',
         'OutboxPublishStalled',
         'QueueBacklogHigh',
@@ -128,8 +139,11 @@ describe('alert rules: promises promtool does not check', () => {
     expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length);
   });
 
-  it.each(rules.map((r) => [r.name, r] as const))('%s has a routing severity, a summary, a description and a runbook section', (_name, rule) => {
-    expect(rule.severity).toMatch(/^(critical|warning)$/);
+  it.each(rules.map((r) => [r.name, r] as const))('%s has a routing severity, a service, a summary, a description and a runbook section', (_name, rule) => {
+    expect(rule.severity).toMatch(/^(sev1|sev2)$/);
+    // Inhibition compares `service`: a rule without it would hold back (or be held back by) every
+    // other rule without it.
+    expect(rule.service).toMatch(/^(ingest-api|dispatcher|pruner|monitoring|\{\{ \$labels\.job \}\})$/);
     expect(rule.summary).toBeTruthy();
     expect(rule.description).toBeTruthy();
     const url = /^docs\/runbook\.md#([a-z0-9_-]+)$/.exec(rule.runbookUrl ?? '');
@@ -147,7 +161,7 @@ describe('alert rules: promises promtool does not check', () => {
   });
 
   it('has unit tests that make every alert fire and stay silent', () => {
-    const tests = read(ALERT_TESTS);
+    const tests = ALERT_TESTS.map(read).join('\n');
     const cases = [...tests.matchAll(/alertname:\s*(\w+)\s*\n\s*exp_alerts:\s*([^\n]*)/g)].map((m) => ({
       name: m[1]!,
       silent: m[2]!.trim() === '[]',
@@ -223,10 +237,12 @@ describe('promtool', () => {
     }
   });
 
-  it('passes every unit test in alerts.test.yml', async () => {
-    const result = await runGoTool('promtool', ['test', 'rules', ALERT_TESTS]);
+  it('passes every unit test in alerts*.test.yml', async () => {
+    expect(fs.readdirSync(path.join(ROOT, 'infra/prometheus')).filter((f) => f.endsWith('.test.yml')).map((f) => `infra/prometheus/${f}`).sort()).toEqual([...ALERT_TESTS].sort());
+    const result = await runGoTool('promtool', ['test', 'rules', ...ALERT_TESTS]);
     const output = result.stdout + result.stderr;
     expect({ code: result.code, output }).toEqual({ code: 0, output: expect.stringMatching(/^\s*SUCCESS\s*$/m) });
+    expect(output.match(/^\s*SUCCESS\s*$/gm)).toHaveLength(ALERT_TESTS.length);
     expect(output).not.toMatch(/FAILED/);
   });
 });
