@@ -19,7 +19,7 @@ import { Client } from 'pg';
 import { binariesReachableBy, ensurePostgresUser, prepareDataDirOwnership } from './embedded-postgres-user';
 
 export { postgresUserCanReach, ROOT_SHARED_DIR } from './embedded-postgres-user';
-import { initdb, locatePostgresBinaries, startPostgres } from './postgres-process';
+import { initdb, locatePostgresBinaries, startPostgres, type ShutdownMode } from './postgres-process';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -47,8 +47,8 @@ export interface EmbeddedPostgres {
   dataDir: string;
   /** Whether this start ran initdb (fresh cluster). */
   initialised: boolean;
-  /** Fast shutdown; idempotent. Deletes the data dir when not persistent. */
-  stop(): Promise<void>;
+  /** Fast shutdown (or `immediate`, crash-like); idempotent. Deletes the data dir when not persistent. */
+  stop(mode?: ShutdownMode): Promise<void>;
 }
 
 const SUPERUSER = 'postgres';
@@ -92,9 +92,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   );
 
   let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
+  const stop = (mode?: ShutdownMode): Promise<void> =>
     (stopped ??= (async () => {
-      await server.stop();
+      await server.stop(undefined, mode);
       if (!persistent) await fs.rm(dataDir, { recursive: true, force: true });
     })());
 

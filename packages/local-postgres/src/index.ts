@@ -6,4 +6,5 @@ export {
   type EmbeddedPostgresOptions,
 } from './embedded-postgres';
 export { findFreePort, findFreePorts } from './free-port';
+export type { ShutdownMode } from './postgres-process';
 export { withPostgresServer } from './temporary-postgres';

@@ -69,10 +69,15 @@ export async function initdb(
   }
 }
 
+export type ShutdownMode = 'fast' | 'immediate';
+
 export interface RunningPostgres {
   pid: number;
-  /** Fast shutdown (SIGINT), escalating to immediate (SIGQUIT) after `timeoutMs`. */
-  stop(timeoutMs?: number): Promise<void>;
+  /**
+   * Fast shutdown (SIGINT), escalating to immediate (SIGQUIT) after `timeoutMs`; `immediate`
+   * skips the fast step (PostgreSQL's crash-like stop: no checkpoint, recovery on the next start).
+   */
+  stop(timeoutMs?: number, mode?: ShutdownMode): Promise<void>;
 }
 
 export async function startPostgres(
@@ -113,11 +118,11 @@ export async function startPostgres(
   let stopping: Promise<void> | undefined;
   return {
     pid: child.pid ?? 0,
-    stop: (timeoutMs = 15_000) =>
+    stop: (timeoutMs = 15_000, mode = 'fast') =>
       (stopping ??= (async () => {
         process.off('exit', onExit);
         if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill('SIGINT');
+        child.kill(mode === 'immediate' ? 'SIGQUIT' : 'SIGINT');
         const timer = setTimeout(() => child.kill('SIGQUIT'), timeoutMs);
         await exited;
         clearTimeout(timer);

@@ -12,5 +12,5 @@ export * from './infra/go-tools';
 export * from './browser/chromium';
 export * from './tcf-strings';
 export { findFreePort, findFreePorts } from '@attribution/local-postgres';
-export { FakePlatformServer, type FakeReply, type ProvisionedDestination } from './fakes/fake-platform-server';
+export { FakePlatformServer, type FakeOutage, type FakeReply, type ProvisionedDestination } from './fakes/fake-platform-server';
 export { PLATFORM_FAKES, type PlatformFake } from './fakes/platform-fakes';

@@ -15,7 +15,11 @@ export interface FakeReply {
   status: number;
   /** Sent as JSON; a string as it is; nothing when absent. */
   body?: unknown;
+  headers?: Record<string, string>;
 }
+
+/** A time-boxed outage: every request gets `reply`, or none at all (`hang`: the caller's timeout ends it). */
+export type FakeOutage = { reply: FakeReply } | { hang: true };
 
 /**
  * What every strict stand-in for an ad platform shares: an HTTP server on a free loopback port,
@@ -25,6 +29,9 @@ export interface FakeReply {
 export abstract class FakePlatformServer {
   private readonly waiters: Array<() => void> = [];
   private server: Server | undefined;
+  private outage: { until: number; fault: FakeOutage } | undefined;
+  /** Requests answered (or held) by an outage instead of being handled. */
+  outageRequests = 0;
   baseUrl = '';
 
   /** The platform's environment variables that point a dispatcher at this fake. */
@@ -55,6 +62,14 @@ export abstract class FakePlatformServer {
   /** Listens on a free loopback port; `baseUrl` is that origin plus `path`. */
   protected async listen(path = ''): Promise<void> {
     this.server = createServer((req, res) => {
+      const outage = this.outage && Date.now() < this.outage.until ? this.outage.fault : undefined;
+      if (outage) {
+        this.outageRequests += 1;
+        // Read and dropped, as a failing load balancer would; a hanging one never answers.
+        req.resume();
+        if ('reply' in outage) write(res, outage.reply);
+        return;
+      }
       void this.handle(req).then((reply) => {
         write(res, reply);
         this.waiters.splice(0).forEach((wake) => wake());
@@ -65,6 +80,11 @@ export abstract class FakePlatformServer {
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
   }
 
+  /** For the next `ms`, the platform is down as `fault` says (fault-injection tests); then it is itself again. */
+  failFor(fault: FakeOutage, ms: number): void {
+    this.outage = { until: Date.now() + ms, fault };
+  }
+
   async stop(): Promise<void> {
     if (!this.server) return;
     this.server.closeAllConnections();
@@ -72,10 +92,10 @@ export abstract class FakePlatformServer {
   }
 }
 
-function write(res: ServerResponse, { status, body }: FakeReply): void {
-  if (body === undefined) res.writeHead(status).end();
-  else if (typeof body === 'string') res.writeHead(status, { 'content-type': 'application/json' }).end(body);
-  else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+function write(res: ServerResponse, { status, body, headers = {} }: FakeReply): void {
+  if (body === undefined) res.writeHead(status, headers).end();
+  else if (typeof body === 'string') res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
+  else res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
 
 export async function readBody(req: IncomingMessage): Promise<string> {

@@ -23,8 +23,10 @@ export interface KafkaBroker {
   restart(): Promise<void>;
   /** Outage simulation: stops the broker but keeps its port and data dir for start(). */
   halt(): Promise<void>;
-  /** Starts the broker again after halt() (same port, data dir, topics and offsets); no-op when running. */
+  /** Starts the broker again after halt() or kill() (same port, data dir, topics and offsets); no-op when running. */
   start(): Promise<void>;
+  /** Crash simulation (`kill -9`): no clean shutdown, the log is recovered on start(). */
+  kill(): Promise<void>;
 }
 
 // A cold JVM start on a busy 2-core CI machine is far slower than the ~3 s seen on an idle one.
@@ -95,13 +97,13 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
     }
   };
 
-  const halt = async (): Promise<void> => {
+  const halt = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
     const proc = child;
     const pid = proc?.pid;
     child = undefined;
     if (proc === undefined || pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
     const exit = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    killGroup(pid, 'SIGTERM');
+    killGroup(pid, signal);
     const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), STOP_GRACE_MS);
     await exit;
     clearTimeout(timer);
@@ -123,7 +125,8 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
     port,
     stop: () => halt().then(cleanUp),
     restart: () => halt().then(launch),
-    halt,
+    halt: () => halt(),
+    kill: () => halt('SIGKILL'),
     start: () => (child === undefined ? launch() : Promise.resolve()),
   };
 }

@@ -8,7 +8,7 @@ import { access, mkdtemp, rm, statfs } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@attribution/local-postgres';
+import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgres, type ShutdownMode } from '@attribution/local-postgres';
 
 export interface TestPostgres {
   /** Superuser URL of the `postgres` maintenance database (CREATE/DROP DATABASE from here). */
@@ -19,9 +19,10 @@ export interface TestPostgres {
   stop(): Promise<void>;
   /**
    * Outage simulation: a fast shutdown (connections are terminated, committed data is kept on
-   * disk), leaving port and data dir in place for start(). Resolves once the server has exited.
+   * disk), or `immediate` (as if the server crashed: no checkpoint, WAL recovery on start),
+   * leaving port and data dir in place for start(). Resolves once the server has exited.
    */
-  halt(): Promise<void>;
+  halt(mode?: ShutdownMode): Promise<void>;
   /** Starts the server again after halt(), on the same port and data dir (no-op when running). */
   start(): Promise<void>;
 }
@@ -31,6 +32,11 @@ export interface TestPostgresOptions {
   onLog?: (message: string) => void;
   /** Folder for the data dir. Default: TEST_PG_DATA_ROOT, else /dev/shm when usable, else the OS tmp dir. */
   dataRoot?: string;
+  /**
+   * Keep `synchronous_commit` on, so a commit survives an immediate stop (crash tests). Off by
+   * default: with it off, the last commits can be lost by a crash, which no other test causes.
+   */
+  durable?: boolean;
 }
 
 const MIN_RAM_DISK_BYTES = 2 * 1024 ** 3;
@@ -57,13 +63,19 @@ export async function chooseDataRoot(): Promise<string> {
 /** Test-only server: a fixed password is fine, it listens on 127.0.0.1 only. */
 const TEST_PASSWORD = 'postgres';
 
-/** Durability off: a crash loses the run's data, which is thrown away anyway. */
-const SPEED_FLAGS = [
-  ['fsync', 'off'],
-  ['synchronous_commit', 'off'],
-  ['full_page_writes', 'off'],
-  ['max_connections', '200'],
-].flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+/**
+ * Durability off: a machine crash loses the run's data, which is thrown away anyway. fsync=off
+ * still survives a crash of PostgreSQL itself (the OS keeps what was written); an asynchronous
+ * commit does not, so `durable` servers keep synchronous_commit.
+ */
+function speedFlags(durable: boolean): string[] {
+  return [
+    ['fsync', 'off'],
+    ['synchronous_commit', durable ? 'on' : 'off'],
+    ['full_page_writes', 'off'],
+    ['max_connections', '200'],
+  ].flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+}
 
 export async function startTestPostgres(opts: TestPostgresOptions = {}): Promise<TestPostgres> {
   const dataRoot = opts.dataRoot ?? (await chooseDataRoot());
@@ -83,7 +95,7 @@ export async function startTestPostgres(opts: TestPostgresOptions = {}): Promise
         database: 'postgres',
         password: TEST_PASSWORD,
         initdbFlags: ['--no-sync'],
-        postgresFlags: SPEED_FLAGS,
+        postgresFlags: speedFlags(opts.durable ?? false),
         ...(opts.onLog ? { onLog: opts.onLog } : {}),
       });
     try {
@@ -97,11 +109,11 @@ export async function startTestPostgres(opts: TestPostgresOptions = {}): Promise
         queue = next.catch(() => undefined);
         return next;
       };
-      const halt = (): Promise<void> =>
+      const halt = (mode?: ShutdownMode): Promise<void> =>
         serial(async () => {
           const running = pg;
           pg = undefined;
-          await running?.stop();
+          await running?.stop(mode);
         });
       return {
         adminUrl,
