@@ -4,6 +4,8 @@
 #
 #   go-tool.sh promtool     # Prometheus' promtool (check config / check rules / test rules)
 #   go-tool.sh jaeger       # Jaeger v2 (all-in-one when given an OTLP + memory-store config)
+#   go-tool.sh helm         # Helm v4 (helm lint / helm template of infra/helm/attribution)
+#   go-tool.sh kubeconform  # checks rendered Kubernetes objects against JSON schemas
 #   go-tool.sh --list       # the pinned tools and versions
 #
 # Prints the absolute path of the binary on stdout (one line; build progress goes to stderr).
@@ -31,9 +33,12 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # promtool: Prometheus' Go module is tagged v0.<3xx>.<patch> for Prometheus 3.<xx>.<patch>;
 # v0.316.0 is Prometheus 3.16.0 (its go.mod needs Go >= 1.26.7).
 # jaeger: the v2 binary lives in the module's v1.x tags; v1.76.0 is Jaeger v2.13.0.
+# helm: Helm v4.3.2; the -X flag gives `helm version` its real version instead of "v4.3".
 TOOLS=(
   "promtool|github.com/prometheus/prometheus|github.com/prometheus/prometheus/cmd/promtool|v0.316.0|-X github.com/prometheus/common/version.Version=3.16.0 -X github.com/prometheus/common/version.Branch=HEAD -X github.com/prometheus/common/version.Revision=v0.316.0"
   "jaeger|github.com/jaegertracing/jaeger|github.com/jaegertracing/jaeger/cmd/jaeger|v1.76.0|"
+  "helm|helm.sh/helm/v4|helm.sh/helm/v4/cmd/helm|v4.3.2|-X helm.sh/helm/v4/internal/version.version=v4.3.2"
+  "kubeconform|github.com/yannh/kubeconform|github.com/yannh/kubeconform/cmd/kubeconform|v0.8.0|"
 )
 
 usage() {
