@@ -34,11 +34,12 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # v0.316.0 is Prometheus 3.16.0 (its go.mod needs Go >= 1.26.7).
 # jaeger: the v2 binary lives in the module's v1.x tags; v1.76.0 is Jaeger v2.13.0.
 # helm: Helm v4.3.2; the -X flag gives `helm version` its real version instead of "v4.3".
+# kubeconform: without the -X flag `kubeconform -v` says "development".
 TOOLS=(
   "promtool|github.com/prometheus/prometheus|github.com/prometheus/prometheus/cmd/promtool|v0.316.0|-X github.com/prometheus/common/version.Version=3.16.0 -X github.com/prometheus/common/version.Branch=HEAD -X github.com/prometheus/common/version.Revision=v0.316.0"
   "jaeger|github.com/jaegertracing/jaeger|github.com/jaegertracing/jaeger/cmd/jaeger|v1.76.0|"
   "helm|helm.sh/helm/v4|helm.sh/helm/v4/cmd/helm|v4.3.2|-X helm.sh/helm/v4/internal/version.version=v4.3.2"
-  "kubeconform|github.com/yannh/kubeconform|github.com/yannh/kubeconform/cmd/kubeconform|v0.8.0|"
+  "kubeconform|github.com/yannh/kubeconform|github.com/yannh/kubeconform/cmd/kubeconform|v0.8.0|-X main.version=v0.8.0"
 )
 
 usage() {
