@@ -35,6 +35,8 @@ export { toStoredEvent } from './events/stored-event.mapper';
 export { tryAdvisoryLock, type AdvisoryLock } from './locks/advisory-lock';
 export * from './credentials/credentials';
 export * from './credentials/destination-credentials';
+export * from './credentials/credentials-keyring';
+export * from './credentials/credentials-rotation';
 export * from './migrations/migrate';
 export * from './migrations/migration-authoring';
 export * from './notifications/change-listener';
