@@ -24,6 +24,8 @@
 #   GO_TOOLS_CACHE  Go module and build caches (default ${XDG_CACHE_HOME:-~/.cache}/attribution-go-tools);
 #                   kept outside the repository so Jest's and ESLint's file crawlers never see it.
 #   GO_TOOLS_BIN    where binaries go (default infra/tools/.bin, git-ignored).
+#   GO_TOOL_NO_BUILD=1  only print the path of an already built tool; fail (exit 1) instead of
+#                   building, for tests, which must not start a build (scripts/setup-test-tools.sh does).
 #   GOPROXY, GOFLAGS are honoured; GOTOOLCHAIN defaults to local (no toolchain download).
 set -euo pipefail
 
@@ -76,6 +78,10 @@ built_ok() {
 if built_ok; then
   echo "$BIN"
   exit 0
+fi
+if [[ -n ${GO_TOOL_NO_BUILD:-} ]]; then
+  echo "go-tool.sh: $TOOL $VERSION is not built (GO_TOOL_NO_BUILD is set): run scripts/setup-test-tools.sh first" >&2
+  exit 1
 fi
 
 command -v go >/dev/null || { echo "go-tool.sh: go not found on PATH (needed once to build $TOOL)" >&2; exit 1; }
