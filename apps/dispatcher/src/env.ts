@@ -1,7 +1,18 @@
 import Joi from 'joi';
+import { CredentialsKeyring, parseCredentialsKey } from '@attribution/db';
 import { platformEnvFields } from '@attribution/destinations';
 import { envFields, field, integerField, optionalField, configLoader, required, serviceEnvKeys, toServiceConfig, type EnvOf } from '@attribution/runtime';
 import { busEnvKeys, toBusConfig, transportEnvFields } from '@attribution/transport';
+
+/** A 32-byte key, base64 or 64 hex characters, checked as the keyring will parse it. */
+const credentialsKeySchema = Joi.string().custom((value: string, helpers) => {
+  try {
+    parseCredentialsKey(value);
+    return value;
+  } catch {
+    return helpers.message({ custom: 'must be a 32-byte key, base64 or hex encoded' });
+  }
+});
 
 export const dispatcherEnvKeys = {
   DISPATCHER_PORT: envFields.port(8081),
@@ -16,12 +27,9 @@ export const dispatcherEnvKeys = {
   DISPATCH_LINGER_MS: integerField(0, 5_000, 100),
   DISPATCH_PARTITIONS_CONCURRENTLY: integerField(1, 64, 3),
   DISPATCH_SESSION_TIMEOUT_MS: transportEnvFields.sessionTimeoutMs,
-  CREDENTIALS_KEY: field<string>(
-    Joi.string()
-      .pattern(/^[A-Za-z0-9+/=_-]{43,88}$/)
-      .required()
-      .messages({ 'string.pattern.base': 'must be a 32-byte key, base64 or hex encoded' }),
-  ),
+  CREDENTIALS_KEY: field<string>(credentialsKeySchema.required()),
+  /** During a key rotation only: the key being replaced, used to open (never to seal). */
+  CREDENTIALS_KEY_PREVIOUS: optionalField<string>(credentialsKeySchema),
   ...serviceEnvKeys,
 };
 
@@ -40,7 +48,8 @@ export function toDispatcherConfig(env: DispatcherEnv) {
       sessionTimeoutMs: env.DISPATCH_SESSION_TIMEOUT_MS,
     },
     destinations: { env, timeoutMs: env.DESTINATION_TIMEOUT_MS },
-    credentialsKey: env.CREDENTIALS_KEY,
+    /** Seals with CREDENTIALS_KEY, opens with it or CREDENTIALS_KEY_PREVIOUS; shows only key ids if logged. */
+    credentialsKey: new CredentialsKeyring(env.CREDENTIALS_KEY, env.CREDENTIALS_KEY_PREVIOUS),
     ...toServiceConfig(env),
   };
 }

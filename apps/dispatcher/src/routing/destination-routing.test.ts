@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sealDestinationCredentials, type Destination, type DestinationRepository } from '@attribution/db';
+import { CredentialsKeyring, sealDestinationCredentials, type CredentialsKey, type Destination, type DestinationRepository } from '@attribution/db';
 import { PipelineWorld, TENANT } from '../../test/dispatch-fakes';
 import { DestinationRouting } from './destination-routing';
 
@@ -23,7 +23,7 @@ function row(platform: string, settings: object, credentials: object, key = KEY,
   } as Destination;
 }
 
-function routing(rows: Destination[]) {
+function routing(rows: Destination[], keys: CredentialsKey | CredentialsKeyring = KEY) {
   const world = new PipelineWorld();
   let reads = 0;
   const repository = {
@@ -32,7 +32,7 @@ function routing(rows: Destination[]) {
       return { consentPolicy: 'allow' as const, destinations: rows };
     },
   } as unknown as DestinationRepository;
-  return { world, reads: () => reads, routing: new DestinationRouting({ credentialsKey: KEY, cacheTtlMs: 60_000 }, { destinations: repository, logger: world.logger }) };
+  return { world, reads: () => reads, routing: new DestinationRouting({ credentialsKey: keys, cacheTtlMs: 60_000 }, { destinations: repository, logger: world.logger }) };
 }
 
 describe('DestinationRouting', () => {
@@ -68,6 +68,18 @@ describe('DestinationRouting', () => {
     expect(ga4?.problem).toEqual({ reason: "destination credentials cannot be opened with this dispatcher's CREDENTIALS_KEY", operatorMustSet: false });
     expect(world.logEvents()).toEqual(['destination_credentials_unreadable']);
     expect(world.logs).not.toContain('secret-1234');
+  });
+
+  it('during a key rotation opens rows sealed under the previous key and under the new one', async () => {
+    const rows = [row('meta', { pixel_id: '123' }, { access_token: 'EAAtoken-old' }, KEY), row('ga4', { measurement_id: 'G-ABC1234' }, { api_secret: 'secret-new1' }, OTHER_KEY)];
+    const { routing: r, world } = routing(rows, new CredentialsKeyring(OTHER_KEY, KEY));
+    const [meta, ga4] = (await r.routingFor(TENANT)).destinations;
+    expect(meta).toMatchObject({ problem: null, config: { credentials: { access_token: 'EAAtoken-old' } } });
+    expect(ga4).toMatchObject({ problem: null, config: { credentials: { api_secret: 'secret-new1' } } });
+    expect(world.logEvents()).toEqual([]);
+    // Once the previous key is removed, a row still under it is parked, not sent with garbage.
+    const after = (await routing(rows, new CredentialsKeyring(OTHER_KEY)).routing.routingFor(TENANT)).destinations;
+    expect(after.map((d) => d.problem?.operatorMustSet ?? null)).toEqual([false, null]);
   });
 
   it('leaves out, and reports, a platform this version does not know', async () => {

@@ -1,13 +1,13 @@
 import type { Logger } from '@attribution/core';
-import { openDestinationCredentials, type Destination, type DestinationRepository } from '@attribution/db';
+import { openDestinationCredentials, type CredentialsKey, type CredentialsKeyring, type Destination, type DestinationRepository } from '@attribution/db';
 import { eventRulesSchema, isPlatform, platformDefinition, type ConsentPolicy, type DestinationConfig, type Platform } from '@attribution/destinations';
 
 /**
  * Why a destination cannot be sent to. Its events are parked (replayable), never dropped.
  * `operatorMustSet`: its stored settings or credentials do not pass the platform's schema, so the
  * destination is marked as needing credentials until an operator sets it again; otherwise the
- * fault is this process's (a CREDENTIALS_KEY that cannot open what is stored), and the row is
- * left as it is for the dispatchers that can.
+ * fault is this process's (neither CREDENTIALS_KEY nor CREDENTIALS_KEY_PREVIOUS opens what is
+ * stored), and the row is left as it is for the dispatchers that can.
  */
 export interface DestinationProblem {
   reason: string;
@@ -42,7 +42,8 @@ export class DestinationRouting {
   private readonly cache = new Map<string, CacheEntry>();
 
   constructor(
-    private readonly config: { credentialsKey: string; cacheTtlMs: number },
+    /** A keyring during a key rotation: rows sealed under either key open. */
+    private readonly config: { credentialsKey: CredentialsKey | CredentialsKeyring; cacheTtlMs: number },
     private readonly deps: { destinations: DestinationRepository; logger: Logger },
   ) {}
 
