@@ -26,7 +26,13 @@ function cliEnvKeys(needs: EnvNeeds) {
     DATABASE_URL: field<string>(envFields.databaseUrl.schema.required().messages({ 'any.required': 'is required (postgres://user:password@host:5432/db)' })),
     CREDENTIALS_KEY: optionalField<string>(
       needs.credentialsKey
-        ? credentialsKey.required().messages({ 'any.required': 'is required for destination commands (the dispatcher\'s 32-byte key, base64 or hex)' })
+        ? credentialsKey.required().messages({ 'any.required': 'is required for destination commands and credentials rotate-key (the dispatcher\'s 32-byte key, base64 or hex)' })
+        : credentialsKey,
+    ),
+    // Opens only (never seals): the key being replaced during `credentials rotate-key`.
+    CREDENTIALS_KEY_PREVIOUS: optionalField<string>(
+      needs.previousCredentialsKey
+        ? credentialsKey.required().messages({ 'any.required': 'is required for credentials rotate-key (the key being replaced, 32 bytes, base64 or hex)' })
         : credentialsKey,
     ),
     KAFKA_BROKERS: optionalField<string[]>(

@@ -7,6 +7,7 @@ import { parseCliEnv } from './cli-env';
 import { EXIT, UsageError, toCliError, type ExitCode } from './cli-errors';
 import { commandName, formatHelp, parseCommandLine, PROGRAM, usageLine, wantsJson, type CommandSpec } from './command';
 import { CommandContext } from './context';
+import { credentialsCommand } from './credentials.command';
 import { deliveriesCommand } from './deliveries.command';
 import { destinationCommand } from './destination.command';
 import { gdprCommand } from './gdpr.command';
@@ -16,8 +17,8 @@ import { tenantCommand } from './tenant.command';
 
 export const program: CommandSpec = {
   name: PROGRAM,
-  summary: 'Administer the attribution engine: tenants, API keys, destinations, deliveries, GDPR erasure.',
-  subcommands: [tenantCommand, keysCommand, destinationCommand, deliveriesCommand, gdprCommand],
+  summary: 'Administer the attribution engine: tenants, API keys, destinations, credentials key, deliveries, GDPR erasure.',
+  subcommands: [tenantCommand, keysCommand, destinationCommand, credentialsCommand, deliveriesCommand, gdprCommand],
   examples: ['attribution tenant create --name "Shop" --origin https://shop.example', 'attribution tenant list --json', 'attribution tenant create --help'],
 };
 

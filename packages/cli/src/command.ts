@@ -34,6 +34,8 @@ export interface ArgumentSpec {
 /** What the environment must provide for a command (checked once, before it runs). */
 export interface EnvNeeds {
   credentialsKey?: boolean;
+  /** CREDENTIALS_KEY_PREVIOUS (the key a rotation replaces). */
+  previousCredentialsKey?: boolean;
   kafka?: boolean;
 }
 
@@ -244,7 +246,8 @@ export function formatHelp(path: CommandSpec[]): string {
       'Exit codes: 0 success, 1 runtime failure (database or Kafka unreachable), 2 usage or',
       'validation error (bad flags, bad values, missing environment), 3 not found.',
       '',
-      'Environment: DATABASE_URL (required); CREDENTIALS_KEY (destination set/show);',
+      'Environment: DATABASE_URL (required); CREDENTIALS_KEY (destination set/show/test,',
+      'credentials rotate-key); CREDENTIALS_KEY_PREVIOUS (opens only; rotate-key);',
       'KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, KAFKA_RETRY_DELAYS_MS, KAFKA_CLIENT_ID (replays).',
     );
   }

@@ -1,4 +1,4 @@
-import { ApiKeyRepository, createDbClient, DeliveryRepository, DestinationRepository, TenantRepository, type Db, type Tenant } from '@attribution/db';
+import { ApiKeyRepository, createDbClient, CredentialsKeyring, DeliveryRepository, DestinationRepository, TenantRepository, type Db, type Tenant } from '@attribution/db';
 import type { CliEnv } from './cli-env';
 import { NotFoundError, ValidationError } from './cli-errors';
 import { tenantIdOption } from './cli-validate';
@@ -40,6 +40,15 @@ export class CommandContext {
 
   get deliveries(): DeliveryRepository {
     return new DeliveryRepository(this.db);
+  }
+
+  /**
+   * CREDENTIALS_KEY seals; CREDENTIALS_KEY_PREVIOUS, when set, also opens (so `destination show`
+   * and `test` work during a key rotation as the dispatcher does). Only for commands that need the key.
+   */
+  credentialsKeyring(): CredentialsKeyring {
+    if (this.env.CREDENTIALS_KEY === undefined) throw new ValidationError('CREDENTIALS_KEY is required for this command');
+    return new CredentialsKeyring(this.env.CREDENTIALS_KEY, this.env.CREDENTIALS_KEY_PREVIOUS);
   }
 
   string(name: string): string | undefined {

@@ -63,7 +63,7 @@ async function test(ctx: CommandContext): Promise<void> {
   if (settings.error) throw new ValidationError(`the stored ${platform} settings are invalid: ${settings.error.message}; set the destination again`);
   let credentials: unknown;
   try {
-    credentials = row.credentialsEncrypted ? openDestinationCredentials(tenant.id, platform, row.credentialsEncrypted, ctx.env.CREDENTIALS_KEY!) : {};
+    credentials = row.credentialsEncrypted ? openDestinationCredentials(tenant.id, platform, row.credentialsEncrypted, ctx.credentialsKeyring()) : {};
   } catch {
     throw new ValidationError(`the ${platform} credentials cannot be opened with this CREDENTIALS_KEY (the dispatcher's key)`);
   }

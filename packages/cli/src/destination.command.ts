@@ -1,4 +1,4 @@
-import { inTransaction, DestinationRepository, openDestinationCredentials, sealDestinationCredentials, type Destination, type Prisma } from '@attribution/db';
+import { inTransaction, DestinationRepository, openDestinationCredentials, sealDestinationCredentials, type CredentialsKeyring, type Destination, type Prisma } from '@attribution/db';
 import { PLATFORMS, PLATFORM_IDS, describeEventRules, platformDefinition, type DestinationOption, type EventRules, type Platform } from '@attribution/destinations';
 import { NotFoundError, RuntimeError, ValidationError } from './cli-errors';
 import { inRegistryOrder, patternOption } from './cli-validate';
@@ -65,10 +65,11 @@ async function platformInput(ctx: CommandContext, platform: Platform): Promise<P
 
 /**
  * Credentials sealed with another key than the dispatcher's are skipped by the dispatcher. If
- * credentials are already stored, the key given must open one of them (this destination's
- * first), unless --force says the key really changed.
+ * credentials are already stored, the key given (or CREDENTIALS_KEY_PREVIOUS, during a key
+ * rotation) must open one of them (this destination's first), unless --force says the key
+ * really changed.
  */
-async function checkCredentialsKey(ctx: CommandContext, tenantId: string, platform: Platform, key: string): Promise<void> {
+async function checkCredentialsKey(ctx: CommandContext, tenantId: string, platform: Platform, key: CredentialsKeyring): Promise<void> {
   const same = await ctx.destinations.find(tenantId, platform);
   const probe = same?.credentialsEncrypted ? same : await ctx.destinations.latestSealed();
   if (!probe?.credentialsEncrypted) return;
@@ -91,7 +92,7 @@ async function set(ctx: CommandContext): Promise<void> {
   const platform = ctx.args[0] as Platform;
   const input = await platformInput(ctx, platform);
   const tenant = await ctx.tenant();
-  const key = ctx.env.CREDENTIALS_KEY!;
+  const key = ctx.credentialsKeyring();
   await checkCredentialsKey(ctx, tenant.id, platform, key);
   const sealed = sealDestinationCredentials(tenant.id, platform, input.credentials, key);
   const { previous, destination, behaviour } = await inTransaction(ctx.db, async (tx) => {
@@ -164,12 +165,13 @@ interface ShownDestination {
 async function show(ctx: CommandContext): Promise<void> {
   const tenant = await ctx.tenant();
   const rows = inRegistryOrder(await ctx.destinations.listForTenant(tenant.id), (d) => d.platform);
+  const keyring = ctx.credentialsKeyring();
   const shown = rows.map((row: Destination): ShownDestination => {
     let credentials: Record<string, string> | null = null;
     let readable = false;
     if (row.credentialsEncrypted) {
       try {
-        credentials = maskAll(openDestinationCredentials(tenant.id, row.platform, row.credentialsEncrypted, ctx.env.CREDENTIALS_KEY!));
+        credentials = maskAll(openDestinationCredentials(tenant.id, row.platform, row.credentialsEncrypted, keyring));
         readable = true;
       } catch {
         ctx.out.warn(
