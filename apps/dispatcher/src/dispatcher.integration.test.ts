@@ -1,75 +1,33 @@
-import { PassThrough } from 'node:stream';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
-import { createLogger, type StoredEvent } from '@attribution/core';
-import { createDbClient, DeliveryRepository, sealDestinationCredentials, type Db } from '@attribution/db';
-import { Lifecycle } from '@attribution/runtime';
-import {
-  createTestDatabase,
-  FakeMetaGraph,
-  graphError,
-  insertStoredEvents,
-  seedTenant,
-  TEST_CREDENTIALS_KEY,
-  type TestDatabase,
-  uniqueTopicPrefix,
-  waitUntil,
-} from '@attribution/testing';
-import { encodeEventMessage, KafkaTransport, retryMessage, topicSpecs } from '@attribution/transport';
+import type { StoredEvent } from '@attribution/core';
+import { DeliveryRepository, sealDestinationCredentials, type Db } from '@attribution/db';
+import { FakeMetaGraph, graphError, insertStoredEvents, seedTenant, TEST_CREDENTIALS_KEY, waitUntil } from '@attribution/testing';
+import { retryMessage } from '@attribution/transport';
 import { replayDeliveries } from '@attribution/cli';
-import { startDispatcher } from './composition-root';
-import { loadDispatcherConfig, type DispatcherConfig } from './env';
+import { startTestDispatcher, type TestDispatcher } from '../test/dispatcher-harness';
+import type { DispatcherConfig } from './env';
 
 /** The dispatcher over real Kafka and PostgreSQL, against a strict fake Graph API. */
 describe('dispatcher (real Kafka and PostgreSQL)', () => {
-  let database: TestDatabase;
+  let dispatcher: TestDispatcher;
   let db: Db;
-  let transport: KafkaTransport;
-  let lifecycle: Lifecycle;
   let config: DispatcherConfig;
-  let logs = '';
-  let opsUrl = '';
   const meta = new FakeMetaGraph();
-  const producer = () => transport.createProducer();
+  const producer = () => dispatcher.transport.createProducer();
+  const logs = () => dispatcher.logs();
 
   beforeAll(async () => {
-    database = await createTestDatabase(process.env.TEST_PG_ADMIN_URL);
-    db = createDbClient(database.url);
     await meta.start();
-    config = loadDispatcherConfig({
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: process.env.TEST_KAFKA_BROKERS,
-      KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(),
-      KAFKA_PARTITIONS: '2',
-      KAFKA_RETRY_DELAYS_MS: '200,400',
-      META_GRAPH_URL: meta.baseUrl,
-      DESTINATION_TIMEOUT_MS: '500',
-      CREDENTIALS_KEY: TEST_CREDENTIALS_KEY,
-      DISPATCHER_PORT: '0',
-      HOST: '127.0.0.1',
-    });
-    transport = new KafkaTransport({ brokers: config.kafka!.brokers, clientId: 'dispatcher-test' });
-    await transport.ensureTopics(topicSpecs(config.topics, config.partitions));
-    const stream = new PassThrough();
-    stream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-    const logger = createLogger({ service: 'worker', stream });
-    lifecycle = new Lifecycle({ logger, timeoutMs: 10_000 });
-    opsUrl = (await startDispatcher(config, { db, transport, logger, lifecycle })).ops.url;
+    dispatcher = await startTestDispatcher({ META_GRAPH_URL: meta.baseUrl, DESTINATION_TIMEOUT_MS: '500' });
+    ({ db, config } = dispatcher);
   });
 
   afterAll(async () => {
-    expect(await lifecycle.shutdown('test')).toBe(0);
-    await transport.close();
-    await db.$disconnect();
+    await dispatcher?.stop();
     await meta.stop();
-    await database.drop();
   });
 
-  async function publish(events: StoredEvent[]): Promise<void> {
-    const p = producer();
-    await p.connect();
-    await p.send(config.topics.events, events.map((e) => encodeEventMessage(e)));
-    await p.disconnect();
-  }
+  const publish = (events: StoredEvent[]) => dispatcher.publish(events);
 
   const statusOf = async (event: StoredEvent) =>
     (await db.delivery.findUnique({ where: { eventPk_destination: { eventPk: BigInt(event.id), destination: 'meta' } } }))?.status;
@@ -88,7 +46,7 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
     await publish([denied!]);
     await waitForStatus([denied!], 'blocked_consent');
     expect(meta.eventsReceived().filter((e) => e.pixelId === '1001')).toHaveLength(0);
-    expect(logs).toContain('"event":"consent_blocked"');
+    expect(logs()).toContain('"event":"consent_blocked"');
   });
 
   it('retries 429 and 5xx through the retry tiers, then delivers exactly once', async () => {
@@ -123,9 +81,9 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
     const later = await insertStoredEvents(db, tenant.id, 1);
     await publish(later);
     await waitForStatus(later, 'parked'); // parked without another refused call
-    const authLine = logs.split('\n').find((l) => l.includes('"event":"auth_error"'));
+    const authLine = logs().split('\n').find((l) => l.includes('"event":"auth_error"'));
     expect(authLine).toContain(tenant.id);
-    expect(logs).not.toContain('EAA-old-token');
+    expect(logs()).not.toContain('EAA-old-token');
 
     await db.destination.updateMany({
       where: { tenantId: tenant.id },
@@ -225,7 +183,7 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
   it('exposes the dispatch KPIs on /metrics', async () => {
     // The lag series is refreshed by a poller, not on the scrape: wait for its first answer.
     let text = '';
-    await waitUntil(async () => (text = await (await fetch(`${opsUrl}/metrics`)).text()).includes('attribution_kafka_consumer_lag{'), 'the consumer lag series');
+    await waitUntil(async () => (text = await (await fetch(`${dispatcher.opsUrl}/metrics`)).text()).includes('attribution_kafka_consumer_lag{'), 'the consumer lag series');
     const sum = (prefix: string) =>
       text
         .split('\n')

@@ -3,16 +3,12 @@
  * PostgreSQL, the strict fakes of the Data Manager API, Google's token endpoint and TikTok's
  * Events API. Each test uses its own tenant; the fakes are shared.
  */
-import { PassThrough } from 'node:stream';
-import { createLogger, type StoredEvent } from '@attribution/core';
-import { createDbClient, DeliveryRepository, sealDestinationCredentials, type Db, type Prisma } from '@attribution/db';
+import type { StoredEvent } from '@attribution/core';
+import { DeliveryRepository, sealDestinationCredentials, type Db, type Prisma } from '@attribution/db';
 import { hashUserData } from '@attribution/destinations';
-import { Lifecycle } from '@attribution/runtime';
-import { createTestDatabase, FakeDataManager, FakeTiktok, insertStoredEvents, seedDestination, seedTenant, TEST_CREDENTIALS_KEY, tiktokReply, type TestDatabase, uniqueTopicPrefix, waitUntil } from '@attribution/testing';
-import { encodeEventMessage, KafkaTransport, topicSpecs } from '@attribution/transport';
+import { FakeDataManager, FakeTiktok, insertStoredEvents, seedDestination, seedTenant, TEST_CREDENTIALS_KEY, tiktokReply, waitUntil } from '@attribution/testing';
 import { replayDeliveries } from '@attribution/cli';
-import { startDispatcher } from './composition-root';
-import { loadDispatcherConfig, type DispatcherConfig } from './env';
+import { startTestDispatcher, type TestDispatcher } from '../test/dispatcher-harness';
 
 const PERSON = hashUserData({ email: 'Jane.Doe+ads@gmail.com', phone: '+1 415 555 2671', first_name: 'Jane', last_name: 'Doe', country: 'US', zip: '94043' });
 /** As ingest stores it: the same hashes, as a JSON column. */
@@ -21,57 +17,26 @@ const GRANTED = { ad_storage: 'granted', ad_user_data: 'granted', ad_personaliza
 const TIKTOK_PIXEL = 'CABCDEFGHIJ1234567890';
 
 describe('Google Ads and TikTok through Kafka (real Kafka and PostgreSQL, strict fakes)', () => {
-  let database: TestDatabase;
+  let dispatcher: TestDispatcher;
   let db: Db;
-  let transport: KafkaTransport;
-  let lifecycle: Lifecycle;
-  let config: DispatcherConfig;
-  let logs = '';
   const google = new FakeDataManager();
   const tiktok = new FakeTiktok();
   let googleClients = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase(process.env.TEST_PG_ADMIN_URL);
-    db = createDbClient(database.url);
     await google.start();
     await tiktok.start();
-    config = loadDispatcherConfig({
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: process.env.TEST_KAFKA_BROKERS,
-      KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(),
-      KAFKA_PARTITIONS: '2',
-      KAFKA_RETRY_DELAYS_MS: '200,400',
-      DESTINATION_TIMEOUT_MS: '3000',
-      CREDENTIALS_KEY: TEST_CREDENTIALS_KEY,
-      DISPATCHER_PORT: '0',
-      HOST: '127.0.0.1',
-      ...google.env(),
-      ...tiktok.env(),
-    });
-    transport = new KafkaTransport({ brokers: config.kafka!.brokers, clientId: 'new-platforms-test' });
-    await transport.ensureTopics(topicSpecs(config.topics, config.partitions));
-    const stream = new PassThrough();
-    stream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-    lifecycle = new Lifecycle({ logger: createLogger({ service: 'worker', stream }), timeoutMs: 10_000 });
-    await startDispatcher(config, { db, transport, logger: createLogger({ service: 'worker', stream }), lifecycle });
+    dispatcher = await startTestDispatcher({ ...google.env(), ...tiktok.env() });
+    db = dispatcher.db;
   });
 
   afterAll(async () => {
-    expect(await lifecycle?.shutdown('test')).toBe(0);
-    await transport?.close();
-    await db?.$disconnect();
+    await dispatcher?.stop();
     await google.stop();
     await tiktok.stop();
-    await database?.drop();
   });
 
-  async function publish(events: StoredEvent[]): Promise<void> {
-    const producer = transport.createProducer();
-    await producer.connect();
-    await producer.send(config.topics.events, events.map((e) => encodeEventMessage(e)));
-    await producer.disconnect();
-  }
+  const publish = (events: StoredEvent[]) => dispatcher.publish(events);
 
   const statuses = async (events: StoredEvent[], platform: string) =>
     Promise.all(events.map(async (e) => (await db.delivery.findUnique({ where: { eventPk_destination: { eventPk: BigInt(e.id), destination: platform } } }))?.status));
@@ -130,15 +95,15 @@ describe('Google Ads and TikTok through Kafka (real Kafka and PostgreSQL, strict
     await publish(events);
     await waitForStatus(events, 'google_ads', 'parked');
     await waitUntil(async () => (await db.destination.findFirst({ where: { tenantId: tenant.id } }))?.status === 'needs_credentials', 'the destination to need credentials');
-    expect(logs).not.toContain(credentials.refresh_token);
-    expect(logs).not.toContain(credentials.client_secret);
+    expect(dispatcher.logs()).not.toContain(credentials.refresh_token);
+    expect(dispatcher.logs()).not.toContain(credentials.client_secret);
 
     const renewed = { ...credentials, refresh_token: '1//refresh-renewed-abcdef' };
     google.oauth.allow(renewed.client_id, renewed.client_secret, renewed.refresh_token);
     await db.destination.updateMany({ where: { tenantId: tenant.id }, data: { status: 'active', credentialsEncrypted: sealDestinationCredentials(tenant.id, 'google_ads', renewed, TEST_CREDENTIALS_KEY) } });
-    const producer = transport.createProducer();
+    const producer = dispatcher.transport.createProducer();
     await producer.connect();
-    const { replayed } = await replayDeliveries({ deliveries: new DeliveryRepository(db), producer, topics: config.topics }, { tenantId: tenant.id, statuses: ['parked'] });
+    const { replayed } = await replayDeliveries({ deliveries: new DeliveryRepository(db), producer, topics: dispatcher.config.topics }, { tenantId: tenant.id, statuses: ['parked'] });
     await producer.disconnect();
     expect(replayed).toBe(2);
     await waitForStatus(events, 'google_ads', 'sent');
@@ -225,7 +190,7 @@ describe('Google Ads and TikTok through Kafka (real Kafka and PostgreSQL, strict
     await publish([event!]);
     await waitForStatus([event!], 'tiktok', 'parked');
     await waitUntil(async () => (await db.destination.findFirst({ where: { tenantId: parked.tenant.id } }))?.status === 'needs_credentials', 'the TikTok destination to need credentials');
-    expect(logs).not.toContain('tt-token-that-expired');
+    expect(dispatcher.logs()).not.toContain('tt-token-that-expired');
 
     const testing = await tiktokTenant({ testMode: true, eventRules: { only: ['Lead'], rename: { Lead: 'Contact' } } });
     const [lead] = await insertStoredEvents(db, testing.tenant.id, 1, { eventName: 'Lead', userData: STORED_PERSON, consent: GRANTED });
