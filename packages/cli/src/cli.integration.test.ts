@@ -18,9 +18,9 @@ import {
   TEST_CREDENTIALS_KEY,
   type TestDatabase,
   uniqueTopicPrefix,
-  waitUntil,
 } from '@attribution/testing';
-import { decodeEventMessage, type IncomingMessage, KafkaTransport, topicNames, topicSpecs } from '@attribution/transport';
+import { decodeEventMessage, KafkaTransport, topicNames, topicSpecs } from '@attribution/transport';
+import { readMessages } from '../test/read-topic';
 import { parseJson, runCli } from './run-cli';
 
 interface CreatedJson {
@@ -172,20 +172,7 @@ describe('attribution CLI (built binary)', () => {
     expect(parseJson(replayDead)).toMatchObject({ replayed: 1, statuses: ['dead'], topic: topics.retries[0]!.name });
 
     // What the dispatcher's retry consumer will read: each delivery once, due now, flagged as a replay.
-    const received: IncomingMessage[] = [];
-    const consumer = transport.createConsumer(`${prefix}cli-test`, { lingerMs: 0 });
-    await consumer.run([topics.retries[0]!.name], async (batch, controls) => {
-      for (const message of batch.messages) {
-        received.push(message);
-        controls.resolveOffset(message.offset);
-      }
-    });
-    try {
-      await waitUntil(async () => received.length >= 3, 'the replayed deliveries on the retry topic', { timeoutMs: 30_000 });
-    } finally {
-      await consumer.stop();
-      await transport.close();
-    }
+    const received = await readMessages(transport, `${prefix}cli-test`, topics.retries[0]!.name, 3, 'the replayed deliveries on the retry topic').finally(() => transport.close());
     expect(received).toHaveLength(3);
     expect(received.every((m) => m.headers['x-replay'] === '1' && m.headers['x-destination'] === 'meta')).toBe(true);
     const replayedIds = received.map((m) => decodeEventMessage(m).eventId).sort();

@@ -4,8 +4,9 @@
  * send none of B's deliveries to Kafka. Erasure's isolation is in cli.integration.test.ts.
  */
 import { createDbClient, sealDestinationCredentials, type Db } from '@attribution/db';
-import { createTestDatabase, insertStoredEvents, seedTenant, TEST_CREDENTIALS_KEY, type TestDatabase, uniqueTopicPrefix, waitUntil } from '@attribution/testing';
-import { decodeEventMessage, type IncomingMessage, KafkaTransport, topicNames, topicSpecs } from '@attribution/transport';
+import { createTestDatabase, insertStoredEvents, seedTenant, TEST_CREDENTIALS_KEY, type TestDatabase, uniqueTopicPrefix } from '@attribution/testing';
+import { decodeEventMessage, KafkaTransport, topicNames, topicSpecs } from '@attribution/transport';
+import { readMessages } from '../test/read-topic';
 import { parseJson, runCli } from './run-cli';
 
 describe('CLI tenant isolation', () => {
@@ -85,20 +86,7 @@ describe('CLI tenant isolation', () => {
     expect(parseJson(results[1]!)).toMatchObject({ replayed: 2 });
 
     // Only A's four deliveries reach the retry topic.
-    const received: IncomingMessage[] = [];
-    const consumer = transport.createConsumer(`${prefix}cli-isolation`, { lingerMs: 0 });
-    await consumer.run([topics.retries[0]!.name], async (batch, controls) => {
-      for (const message of batch.messages) {
-        received.push(message);
-        controls.resolveOffset(message.offset);
-      }
-    });
-    try {
-      await waitUntil(async () => received.length >= 4, "tenant A's replayed deliveries", { timeoutMs: 30_000 });
-    } finally {
-      await consumer.stop();
-      await transport.close();
-    }
+    const received = await readMessages(transport, `${prefix}cli-isolation`, topics.retries[0]!.name, 4, "tenant A's replayed deliveries").finally(() => transport.close());
     const replayed = received.map((m) => decodeEventMessage(m));
     expect(replayed.map((e) => e.eventId).sort()).toEqual([...a.parked, ...a.dead].map((e) => e.eventId).sort());
     expect(replayed.every((e) => e.tenantId === a.tenant.id)).toBe(true);
