@@ -152,9 +152,24 @@ CMD ["node", "apps/pruner/dist/main.js"]
 # (hadolint takes app-${APP} for an untagged image: it is one of the three stages above.)
 # hadolint ignore=DL3006
 FROM app-${APP:?set_--build-arg_APP=ingest-api|dispatcher|pruner} AS runner
+ARG APP
+# The release (the workflow passes the git tag without its "v", or the commit for main builds):
+# attribution_build_info{version} and the OCI labels say what runs, not "dev".
+ARG APP_VERSION=dev
+ARG VCS_REF=unknown
+ARG BUILD_DATE=unknown
+ARG SOURCE_URL=unknown
+LABEL org.opencontainers.image.title="attribution-${APP}" \
+      org.opencontainers.image.description="Self-hosted server-side conversion tracking engine: ${APP}" \
+      org.opencontainers.image.version="${APP_VERSION}" \
+      org.opencontainers.image.revision="${VCS_REF}" \
+      org.opencontainers.image.created="${BUILD_DATE}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.source="${SOURCE_URL}"
 # The port variable itself (PORT=8080, DISPATCHER_PORT=8081 or PRUNER_PORT=8082), as the app's
 # own default.
 ENV NODE_ENV=production \
+    APP_VERSION=${APP_VERSION} \
     ${APP_PORT_VARIABLE}=${APP_PORT}
 WORKDIR /app
 # package.json files + production node_modules (root and per-workspace), then the compiled code

@@ -379,7 +379,19 @@ describe('Dockerfile: one file for the three apps', () => {
     const workflow = fs.readFileSync(path.join(ROOT, '.github/workflows/ci.yml'), 'utf8');
     expect(workflow).toMatch(/app: \[ingest-api, dispatcher, pruner\]/);
     expect(workflow).toMatch(/^\s+file: Dockerfile$/m);
-    expect(workflow).toMatch(/^\s+build-args: APP=\$\{\{ matrix\.app \}\}$/m);
+    expect(workflow).toMatch(/^\s+build-args: \|\n\s+APP=\$\{\{ matrix\.app \}\}$/m);
     expect(workflow).not.toMatch(/apps\/[^/\s]+\/Dockerfile/);
+  });
+
+  it('says which release runs: APP_VERSION from the build (so build_info is not "dev") and OCI labels', () => {
+    const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const runner = dockerfile.slice(dockerfile.indexOf(' AS runner'));
+    expect(runner).toMatch(/^ARG APP_VERSION=dev$/m);
+    expect(runner).toMatch(/^\s+APP_VERSION=\$\{APP_VERSION\}/m);
+    for (const label of ['title', 'version', 'revision', 'created', 'licenses', 'source']) expect(runner).toContain(`org.opencontainers.image.${label}=`);
+    const workflow = fs.readFileSync(path.join(ROOT, '.github/workflows/ci.yml'), 'utf8');
+    expect(workflow).toMatch(/^\s+APP_VERSION=\$\{\{ steps\.version\.outputs\.version \}\}$/m);
+    expect(workflow).toMatch(/tags: \["v\*"\]/);
+    expect(workflow).toContain('npm run test:faults');
   });
 });
