@@ -24,6 +24,7 @@ describe('dispatcher environment', () => {
   it('builds a keyring from CREDENTIALS_KEY and the optional CREDENTIALS_KEY_PREVIOUS, showing key ids only', () => {
     const single = loadDispatcherConfig(required).credentialsKey;
     expect(single.previousKeyId).toBeNull();
+    expect(loadDispatcherConfig({ ...required, CREDENTIALS_KEY_PREVIOUS: '' }).credentialsKey.previousKeyId).toBeNull();
     const rotating = loadDispatcherConfig({ ...required, CREDENTIALS_KEY_PREVIOUS: Buffer.alloc(32, 7).toString('base64') }).credentialsKey;
     expect(rotating.currentKeyId).toBe(single.currentKeyId);
     expect(rotating.previousKeyId).toMatch(/^[0-9a-f]{16}$/);

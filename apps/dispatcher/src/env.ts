@@ -28,8 +28,11 @@ export const dispatcherEnvKeys = {
   DISPATCH_PARTITIONS_CONCURRENTLY: integerField(1, 64, 3),
   DISPATCH_SESSION_TIMEOUT_MS: transportEnvFields.sessionTimeoutMs,
   CREDENTIALS_KEY: field<string>(credentialsKeySchema.required()),
-  /** During a key rotation only: the key being replaced, used to open (never to seal). */
-  CREDENTIALS_KEY_PREVIOUS: optionalField<string>(credentialsKeySchema),
+  /**
+   * During a key rotation only: the key being replaced, used to open (never to seal). Empty is
+   * unset, so compose and Helm can pass `${CREDENTIALS_KEY_PREVIOUS:-}` outside a rotation.
+   */
+  CREDENTIALS_KEY_PREVIOUS: optionalField<string>(credentialsKeySchema.empty('')),
   ...serviceEnvKeys,
 };
 

@@ -33,7 +33,7 @@ function cliEnvKeys(needs: EnvNeeds) {
     CREDENTIALS_KEY_PREVIOUS: optionalField<string>(
       needs.previousCredentialsKey
         ? credentialsKey.required().messages({ 'any.required': 'is required for credentials rotate-key (the key being replaced, 32 bytes, base64 or hex)' })
-        : credentialsKey,
+        : credentialsKey.empty(''),
     ),
     KAFKA_BROKERS: optionalField<string[]>(
       needs.kafka
