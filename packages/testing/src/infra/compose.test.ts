@@ -50,10 +50,10 @@ function durationMs(value: string): number {
 }
 
 /** A value that is exactly one `${NAME...}` interpolation. */
-function interpolation(value: Yaml | undefined): { name: string; modifier: string } | null {
+function interpolation(value: Yaml | undefined): { name: string; modifier: string; fallback: string } | null {
   if (typeof value !== 'string') return null;
   const match = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}$/.exec(value);
-  return match ? { name: match[1]!, modifier: match[2] ?? '' } : null;
+  return match ? { name: match[1]!, modifier: match[2] ?? '', fallback: match[3] ?? '' } : null;
 }
 
 const SECRET_NAME = /(^|_)(KEY|SECRET|TOKEN|PASSWORD|PASS|CREDENTIALS?)(_|$)/i;
@@ -168,7 +168,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('inlines no secret: CREDENTIALS_KEY and other secrets come from the environment', () => {
-    expect(interpolation(environment('dispatcher').CREDENTIALS_KEY)).toEqual({ name: 'CREDENTIALS_KEY', modifier: ':?' });
+    expect(interpolation(environment('dispatcher').CREDENTIALS_KEY)).toEqual({ name: 'CREDENTIALS_KEY', modifier: ':?', fallback: expect.any(String) });
+    expect(interpolation(environment('dispatcher').CREDENTIALS_KEY_PREVIOUS)).toEqual({ name: 'CREDENTIALS_KEY_PREVIOUS', modifier: ':-', fallback: '' });
 
     for (const [name, value] of Object.entries(services)) {
       const env = asMap(value, name).environment;
@@ -178,7 +179,8 @@ describe('docker-compose.yml', () => {
           const ref = interpolation(val);
           expect({ service: name, key, fromEnvironment: ref !== null }).toEqual({ service: name, key, fromEnvironment: true });
           if (REQUIRED_SECRETS.has(key)) expect(ref?.modifier).toBe(':?');
-          else if (!DEFAULTED_SECRETS.has(ref?.name ?? '')) expect(ref?.modifier).not.toMatch(/-/);
+          // An optional secret may default to empty (unset), never to a value.
+          else if (!DEFAULTED_SECRETS.has(ref?.name ?? '')) expect(ref?.modifier.includes('-') ? ref.fallback : '').toBe('');
         }
         // A password inside a connection URL must be an interpolation too.
         if (typeof val === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*@/i.test(val)) {
