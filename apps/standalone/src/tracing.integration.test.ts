@@ -170,6 +170,8 @@ describe('one trace per event across services (real Jaeger)', () => {
     expect(await traceRoots(opsPort)).toEqual({ sampled: 0, ratio: 1, rate_limited: 0 });
     expect(await traceRoots(dispatcherPort)).toEqual({ sampled: 0, ratio: 0, rate_limited: 0 });
     expect(logLine(ingest, 'ingest_received')?.trace_id).toBe(traceId);
+    // Meta's 200 comes before the dispatcher records the outcome and logs it: await the line.
+    await dispatcher.waitForOutput(/"event":"dispatch_success"/);
     expect(logLine(dispatcher, 'dispatch_success')?.trace_id).toBe(traceId);
   });
 });
