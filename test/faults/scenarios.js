@@ -33,6 +33,27 @@ async function renewMetaToken(stack, tenant, token) {
   return stdout;
 }
 
+const META_5XX = { reply: { status: 503, body: graphError(503, 2, 'Service temporarily unavailable').body } };
+const META_429 = { reply: { status: 429, headers: { 'retry-after': '2' }, body: graphError(429, 80004, 'Too many calls to this ad account').body } };
+const META_HANG = { hang: true };
+
+/** Meta down as each phase says, 10 s each, in turn; healed after the last. */
+function metaOutage(id, name, phases) {
+  return {
+    id,
+    name,
+    evidence: metaOutageSeen,
+    duplicates: 0,
+    fault: async ({ stack }) => {
+      for (const phase of phases) {
+        stack.meta.failFor(phase, 10_000);
+        await pause(10_000);
+      }
+      return Date.now();
+    },
+  };
+}
+
 const SCENARIOS = [
   { id: '0', name: 'baseline (no fault)', duplicates: 0, fault: async () => null },
   {
@@ -79,43 +100,9 @@ const SCENARIOS = [
       return Date.now();
     },
   },
-  {
-    id: '5',
-    name: 'Meta 5xx 10 s, 429 10 s, no answer 10 s',
-    evidence: metaOutageSeen,
-    duplicates: 0,
-    fault: async ({ stack }) => {
-      stack.meta.failFor({ reply: { status: 503, body: graphError(503, 2, 'Service temporarily unavailable').body } }, 10_000);
-      await pause(10_000);
-      stack.meta.failFor({ reply: { status: 429, headers: { 'retry-after': '2' }, body: graphError(429, 80004, 'Too many calls to this ad account').body } }, 10_000);
-      await pause(10_000);
-      stack.meta.failFor({ hang: true }, 10_000);
-      await pause(10_000);
-      return Date.now();
-    },
-  },
-  {
-    id: '5b',
-    name: 'Meta 429 with Retry-After, 10 s',
-    evidence: metaOutageSeen,
-    duplicates: 0,
-    fault: async ({ stack }) => {
-      stack.meta.failFor({ reply: { status: 429, headers: { 'retry-after': '2' }, body: graphError(429, 80004, 'Too many calls to this ad account').body } }, 10_000);
-      await pause(10_000);
-      return Date.now();
-    },
-  },
-  {
-    id: '5c',
-    name: 'Meta never answers, 10 s',
-    evidence: metaOutageSeen,
-    duplicates: 0,
-    fault: async ({ stack }) => {
-      stack.meta.failFor({ hang: true }, 10_000);
-      await pause(10_000);
-      return Date.now();
-    },
-  },
+  metaOutage('5', 'Meta 5xx 10 s, 429 10 s, no answer 10 s', [META_5XX, META_429, META_HANG]),
+  metaOutage('5b', 'Meta 429 with Retry-After, 10 s', [META_429]),
+  metaOutage('5c', 'Meta never answers, 10 s', [META_HANG]),
   {
     id: '6',
     name: "a tenant's Meta token expires, renewed 10 s later",
