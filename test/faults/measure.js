@@ -25,7 +25,8 @@ async function settle(stack, events, timeoutMs) {
   const granted = [...events.values()].filter((e) => e.acceptedAt !== null && !e.denied).length;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const unique = (platform) => new Set(arrivals(stack).filter((a) => a.platform === platform && events.has(a.id)).map((a) => a.id)).size;
+    const seen = arrivals(stack);
+    const unique = (platform) => new Set(seen.filter((a) => a.platform === platform && events.has(a.id)).map((a) => a.id)).size;
     const statuses = await deliveryStatuses(stack.db).catch(() => ({}));
     const inFlight = (statuses.pending ?? 0) + (statuses.retrying ?? 0);
     if ((unique('meta') >= granted && unique('ga4') >= granted && inFlight === 0) || Date.now() > deadline) return;
