@@ -5,11 +5,10 @@
 # happen here instead, never while tests run. Idempotent: on a warm machine every step returns at
 # once (each tool script checks its own cache).
 #
-# The network-bound steps (apt for Chromium, Maven for the Kafka jars, the Go module downloads)
-# run beside the Go builds; the builds run one after another, because they share one build cache
-# and both cores. The module downloads run one tool ahead of the builds: while tool N compiles,
-# tool N+1's modules arrive (go-tool.sh holds a per-tool lock, so a build that catches up with its
-# download waits for it instead of downloading twice).
+# The network-bound steps (apt for Chromium, Maven for the Kafka jars) run beside the Go builds;
+# the Go builds run one after another, because they share one build cache and both cores.
+# (Downloading the next tool's modules while one compiles was tried on a brand-new machine and
+# gained nothing: `go get` loads packages too, and took CPU from the build beside it.)
 #
 # Environment: SETUP_TEST_TOOLS_GO="promtool jaeger helm" overrides the Go tools to build.
 set -euo pipefail
@@ -34,7 +33,9 @@ step() {
   names+=("$name")
 }
 
+# Its own variables: step() times the whole function with a `started` of its own.
 go_builds() {
+  local tool started
   for tool in $go_tools; do
     started=$SECONDS
     bash "$ROOT/infra/tools/go-tool.sh" "$tool"
@@ -42,20 +43,10 @@ go_builds() {
   done
 }
 
-# The first tool's build downloads its own modules; the fetcher starts at the second.
-go_fetches() {
-  local tool
-  for tool in ${go_tools#* }; do
-    [[ $tool == "$go_tools" ]] && break # a single tool: nothing to fetch ahead
-    bash "$ROOT/infra/tools/go-tool.sh" --fetch "$tool" >/dev/null
-  done
-}
-
 started=$SECONDS
 step chromium bash "$ROOT/infra/tools/chromium.sh"
 step kafka-jars bash "$ROOT/infra/kafka/kafka.sh" fetch
 step go-tools go_builds
-step go-modules go_fetches
 
 failed=0
 for i in "${!pids[@]}"; do

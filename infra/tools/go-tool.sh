@@ -7,8 +7,6 @@
 #   go-tool.sh helm         # Helm v4 (helm lint / helm template of infra/helm/attribution)
 #   go-tool.sh kubeconform  # checks rendered Kubernetes objects against JSON schemas
 #   go-tool.sh --list       # the pinned tools and versions
-#   go-tool.sh --fetch <tool>  # only download its modules (network), so scripts/setup-test-tools.sh
-#                           # can fetch the next tool while the current one compiles (CPU)
 #
 # Prints the absolute path of the binary on stdout (one line; build progress goes to stderr).
 # Idempotent: when infra/tools/.bin/<tool>-<version>/<tool> exists and was built from the pinned
@@ -40,9 +38,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # helm: Helm v4.3.2; the -X flag gives `helm version` its real version instead of "v4.3".
 # kubeconform: without the -X flag `kubeconform -v` says "development".
 # promtool's `remove_all_sd` is Prometheus' own build tag (plugins/plugin_*.go) that leaves out the
-# cloud service-discovery plugins and their SDKs: a cold build takes 235 s instead of 404 s on 2
-# cores. Our scrape configs are static_configs only; a config naming a left-out SD type would fail
-# `promtool check config` loudly ("unknown field"), not pass silently.
+# cloud service-discovery plugins and their SDKs: a cold build took 235 s alone on 2 cores, where
+# the full one was recorded at 404 s. Our scrape configs are static_configs only; a config that
+# names a left-out SD type fails `promtool check config` loudly ("field ec2_sd_configs not found
+# in type config.ScrapeConfig"), it does not pass silently.
 TOOLS=(
   "promtool|github.com/prometheus/prometheus|github.com/prometheus/prometheus/cmd/promtool|v0.316.0|-X github.com/prometheus/common/version.Version=3.16.0 -X github.com/prometheus/common/version.Branch=HEAD -X github.com/prometheus/common/version.Revision=v0.316.0|remove_all_sd"
   "jaeger|github.com/jaegertracing/jaeger|github.com/jaegertracing/jaeger/cmd/jaeger|v1.76.0|"
@@ -55,11 +54,6 @@ usage() {
   exit 2
 }
 
-FETCH_ONLY=""
-if [[ $# -eq 2 && $1 == --fetch ]]; then
-  FETCH_ONLY=1
-  shift
-fi
 [[ $# -eq 1 ]] || usage
 if [[ $1 == --list ]]; then
   for t in "${TOOLS[@]}"; do IFS='|' read -r n m _ v _ <<<"$t"; echo "$n $m@$v"; done
@@ -114,7 +108,7 @@ if built_ok; then # another process built it while we waited
 fi
 
 started=$SECONDS
-echo "go-tool.sh: ${FETCH_ONLY:+fetching modules for }${FETCH_ONLY:-building }$PKG@$VERSION with $(go env GOVERSION) (first build takes minutes; cached in $CACHE)" >&2
+echo "go-tool.sh: building $PKG@$VERSION with $(go env GOVERSION) (first build takes minutes; cached in $CACHE)" >&2
 
 # The upstream go.mod: its `go` line (fail early if the local Go is too old) and its replaces.
 upstream_mod="$(cd "$CACHE" && go mod download -json "$MODULE@$VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')"
@@ -139,12 +133,6 @@ mkdir -p "$work"
   echo "require $MODULE $VERSION"
   [[ -z $replaces ]] || printf '\n%s\n' "$replaces"
 } >"$work/go.mod"
-
-if [[ -n $FETCH_ONLY ]]; then
-  (cd "$work" && go get "$PKG@$VERSION" >&2)
-  echo "go-tool.sh: fetched $TOOL's modules in $((SECONDS - started))s" >&2
-  exit 0
-fi
 
 staging="$BIN_ROOT/.staging-$TOOL-$$"
 rm -rf "$staging"
