@@ -38,6 +38,7 @@ const OPTIONS = {
   },
   concurrency: { env: 'BENCH_CONCURRENCY', default: '10,25,50,100,200', help: 'connections per step, comma-separated' },
   tenants: { env: 'BENCH_TENANTS', default: '10', help: 'tenants (API keys) the requests rotate through' },
+  batch: { env: 'BENCH_BATCH', default: '1', help: 'events per request: 1 sends single events, more sends {"events": [...]} batches' },
   pg: { env: 'BENCH_PG', default: 'durable', help: 'durable: fsync and synchronous_commit on, data on disk; fast: the test server (fsync off, RAM disk)' },
   target: {
     env: 'BENCH_TARGET',
@@ -117,6 +118,7 @@ function parseArgs(argv) {
     runWarmupSeconds: positive('run-warmup'),
     concurrency,
     tenants: Math.max(1, Math.floor(positive('tenants'))),
+    batch: Math.min(1000, Math.max(1, Math.floor(positive('batch')))),
     pg,
     targets,
     nodeOptions: String(get('node-options')).split(' ').filter(Boolean),
@@ -263,7 +265,7 @@ async function main() {
   process.once('SIGTERM', onSignal);
 
   log(`run ${runId}: ${facts.nproc} cores (${facts.cpuModel}), ${facts.memoryGiB} GiB, Node ${facts.node}, load average ${facts.loadAverage.join(' ')}`);
-  log(`steps: ${options.concurrency.join(', ')} connections x ${options.durationSeconds} s (+${options.warmupSeconds} s warm-up), ${options.tenants} tenants, PostgreSQL ${options.pg}`);
+  log(`steps: ${options.concurrency.join(', ')} connections x ${options.durationSeconds} s (+${options.warmupSeconds} s warm-up), ${options.batch} event(s) per request, ${options.tenants} tenants, PostgreSQL ${options.pg}`);
   const results = { machine: facts, options, ingest: [], bare: [], plain: [], traced: [], 'traced-all': [], verification: {} };
   try {
     // PostgreSQL and Kafka on this machine, started together.
@@ -331,7 +333,7 @@ async function main() {
         const idPrefix = `${runId}-${target}-t${turn}-c${connections}`;
         const onAccepted = target !== 'bare' ? (id) => accepted.push(id) : undefined;
         if (options.warmupSeconds > 0) {
-          await runLoad({ url: server.url, connections, durationSeconds: options.warmupSeconds, keys, idPrefix: `${idPrefix}-warm`, onAccepted });
+          await runLoad({ url: server.url, connections, durationSeconds: options.warmupSeconds, keys, idPrefix: `${idPrefix}-warm`, onAccepted, batch: options.batch });
         }
         if (target !== 'bare') {
           // Start each step with the relay caught up, so steps do not inherit each other's backlog.
@@ -342,11 +344,10 @@ async function main() {
         }
         await server.stats(true, true);
         const before = sampleCpu(roles);
-        const step = await runLoad({ url: server.url, connections, durationSeconds: options.durationSeconds, keys, idPrefix, onAccepted });
+        const step = await runLoad({ url: server.url, connections, durationSeconds: options.durationSeconds, keys, idPrefix, onAccepted, batch: options.batch });
         const after = sampleCpu(roles);
         step.server = await server.stats(true);
         step.cpu = cpuBetween(before, after, roles);
-        step.eventsPerSecond = step.okPerSecond; // one event per request
         if (target !== 'bare') {
           const w = step.server?.writer;
           step.rowsPerStatement = w && w.flushes ? Math.round((w.rows / w.flushes) * 10) / 10 : null;
@@ -392,7 +393,7 @@ async function main() {
         // Without it the first turn ran on a cold broker and database: the first round was always
         // the slowest, and which target goes first skewed the comparison.
         const connections = Math.max(...options.concurrency);
-        await runLoad({ url: server.url, connections, durationSeconds: options.runWarmupSeconds, keys, idPrefix: `${runId}-run-warm`, onAccepted: (id) => accepted.push(id) });
+        await runLoad({ url: server.url, connections, durationSeconds: options.runWarmupSeconds, keys, idPrefix: `${runId}-run-warm`, onAccepted: (id) => accepted.push(id), batch: options.batch });
         log(`run warm-up: ${options.runWarmupSeconds} s at ${connections} connections on ${target}, not measured`);
       }
       await runSteps(target, server, turn);
