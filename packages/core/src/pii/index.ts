@@ -1,4 +1,5 @@
 export { isSha256Hex, sha256Hex } from './hash';
+export { withIdentifierMemo } from './identifier-memo';
 export {
   normaliseEmailGoogle,
   normaliseEmailMeta,

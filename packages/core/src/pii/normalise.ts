@@ -1,4 +1,5 @@
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { memoised } from './identifier-memo';
 import { NOT_LETTER_DIGIT_OR_SPACE, NOT_LETTER_OR_SPACE, lowerNfc, nonEmpty, squeezeSpaces } from './text';
 
 /*
@@ -40,6 +41,11 @@ export function normaliseEmailGoogle(raw: string): string | null {
  * (011 in the US), and a national number never starts with "00".
  */
 export function toE164(raw: string, defaultCountry?: string | null): string | null {
+  // The costliest normalisation (libphonenumber), and every platform wants the same E.164.
+  return memoised(`e164\u0000${defaultCountry ?? ''}\u0000${raw}`, () => parseE164(raw, defaultCountry));
+}
+
+function parseE164(raw: string, defaultCountry?: string | null): string | null {
   const text = raw.trim().replace(/^00/, '+');
   const country = defaultCountry?.trim().toUpperCase();
   const parsed = parsePhoneNumberFromString(

@@ -1,3 +1,4 @@
+import { withIdentifierMemo } from '@attribution/core';
 import { identifierProfiles, type AnyPlatformDefinition } from '../registry';
 import type { ErasableIdentifier, HashOptions, IdentifierProfile, RawUserData } from './identifier-profile';
 
@@ -13,7 +14,12 @@ export type HashedUserData = { [P in Profiles as P['key']]: P extends Identifier
  * unhashed output, as Google requires.
  */
 export function hashUserData(input: RawUserData, options: HashOptions = {}): HashedUserData {
-  return Object.fromEntries(identifierProfiles().map((profile) => [profile.key, profile.hash(input, options)])) as unknown as HashedUserData;
+  // The profiles share work (one phone parse, one hash per normalised value): see withIdentifierMemo.
+  return withIdentifierMemo(() => {
+    const hashed: Record<string, object> = {};
+    for (const profile of identifierProfiles()) hashed[profile.key] = profile.hash(input, options);
+    return hashed as unknown as HashedUserData;
+  });
 }
 
 /**

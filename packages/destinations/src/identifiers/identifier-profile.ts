@@ -55,8 +55,13 @@ export function plainOne(value: string | undefined, normalise: Normalise): strin
 
 /** Omits keys without a value, so no empty list or `undefined` ever reaches a payload. */
 export function compact<T extends object>(fields: { [K in keyof Required<T>]: Required<T>[K] | null | undefined }): T {
-  const kept = Object.entries(fields).filter(([, v]) => v !== null && v !== undefined && (!Array.isArray(v) || v.length > 0));
-  return Object.fromEntries(kept) as T;
+  // A loop, not entries/filter/fromEntries: it runs for every profile of every ingested event.
+  const kept: Record<string, unknown> = {};
+  for (const key in fields) {
+    const value: unknown = fields[key];
+    if (value !== null && value !== undefined && (!Array.isArray(value) || value.length > 0)) kept[key] = value;
+  }
+  return kept as T;
 }
 
 /** A stored event's hashes of one profile (empty when ingest stored none). */
