@@ -32,6 +32,9 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Express hashes every response body into an ETag by default; for 202s and errors nobody
+  // revalidates, that is a SHA-1 per request for nothing. The pixel sets its own (pixel.route.ts).
+  app.set('etag', false);
   app.set('trust proxy', parseTrustProxy(deps.http.trustProxy));
   // Before the trace context: a response CDNs share must not carry one visitor's trace id, and
   // probes (every few seconds, from every orchestrator) are not

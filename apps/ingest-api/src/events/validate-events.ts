@@ -13,6 +13,10 @@ import { ValidationFailedError, type FieldProblem } from './validation-errors';
 import { scanBody } from './scan-body';
 
 const OPTIONS: Joi.ValidationOptions = { abortEarly: false, convert: true, errors: JOI_MESSAGE_OPTIONS };
+// The options bound to the schemas once: Joi would otherwise merge them into its defaults on
+// every call (about 5% of validation's CPU). Same schemas, same messages.
+const SINGLE = EventSchema.prefs(OPTIONS);
+const BATCH = EventBatchSchema.prefs(OPTIONS);
 
 /**
  * Accepts one event or `{ events: [...] }` and returns events with defaults applied, or throws
@@ -26,7 +30,7 @@ export function validateEvents(body: unknown, nowSeconds: number): TrackedEvent[
   const unstorable = scanBody(body);
   if (unstorable) throw new ValidationFailedError([unstorable]);
   const isBatch = 'events' in body;
-  const { value, error } = (isBatch ? EventBatchSchema : EventSchema).validate(body, OPTIONS);
+  const { value, error } = (isBatch ? BATCH : SINGLE).validate(body);
   if (error) {
     throw new ValidationFailedError(error.details.map((d) => toProblem(d.path, describeJoiProblem(d), isBatch)));
   }
