@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@attribution/core';
-import { createDbClient, PartitionRepository, type Db } from '@attribution/db';
+import { createDbClient, PartitionRepository, utcDayStart, type Db } from '@attribution/db';
 import { createTestDatabase, seedTenant, type TestDatabase } from '@attribution/testing';
 import { tryAcquirePruneLock } from './prune-lock';
 import { PruneService } from './prune.service';
@@ -92,7 +92,8 @@ describe('PruneService (real PostgreSQL)', () => {
       FROM generate_series(1, 1000000) AS g,
            LATERAL (SELECT ${NOW}::timestamptz - (g % 90) * interval '1 day' - interval '1 hour' AS ts) t`;
     const inserted = Date.now();
-    const expired = await db.event.count({ where: { tenantId: tenant.id, receivedAt: { lt: new Date(NOW.getTime() - 30 * DAY) } } });
+    // Retention in whole days: expired is what was received before 00:00 UTC of the day 30 days back.
+    const expired = await db.event.count({ where: { tenantId: tenant.id, receivedAt: { lt: utcDayStart(new Date(NOW.getTime() - 30 * DAY)) } } });
     const report = await service(20_000).pruneAll();
     const pruned = Date.now();
     expect(report.deleted).toBe(expired);
