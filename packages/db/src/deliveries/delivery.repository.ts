@@ -42,11 +42,20 @@ export interface ReplayableDelivery {
 export class DeliveryRepository {
   constructor(private readonly db: DbClientOrTx) {}
 
-  /** The settled status of each event that has one at this destination. */
-  async settledStatuses(eventPks: string[], destination: string): Promise<Map<string, DeliveryStatus>> {
-    if (eventPks.length === 0) return new Map();
+  /**
+   * The settled status of each event that has one at this destination. The events' receipt
+   * times bound the day partitions searched (the planner skips the others).
+   */
+  async settledStatuses(events: Array<{ id: string; receivedAt: string }>, destination: string): Promise<Map<string, DeliveryStatus>> {
+    if (events.length === 0) return new Map();
+    const times = events.map((e) => Date.parse(e.receivedAt));
     const rows = await this.db.delivery.findMany({
-      where: { eventPk: { in: eventPks.map(BigInt) }, destination, status: { in: [...SETTLED_STATUSES] } },
+      where: {
+        eventPk: { in: events.map((e) => BigInt(e.id)) },
+        eventReceivedAt: { gte: new Date(Math.min(...times)), lte: new Date(Math.max(...times)) },
+        destination,
+        status: { in: [...SETTLED_STATUSES] },
+      },
       select: { eventPk: true, status: true },
     });
     return new Map(rows.map((row) => [row.eventPk.toString(), row.status as DeliveryStatus]));

@@ -28,8 +28,8 @@ export function eventKey(tenantId: string, eventId: string): string {
 export const DUPLICATE_WINDOW_HOURS = 48;
 /** How far ahead of its receipt an event_time may be (the ingest-api's validation). */
 const EVENT_TIME_LEAD_MINUTES = 10;
-/** How old an event_time may be (the ingest-api's validation: Meta's limit). */
-const MAX_EVENT_AGE_HOURS = 7 * 24;
+/** Margin for the clocks of the app and the database, around the bounds the app computes. */
+const CLOCK_MARGIN_MS = 3600_000;
 
 const COLUMNS = EVENT_INSERT_COLUMNS.map((c) => c.column).join(', ');
 const RECORD = EVENT_INSERT_COLUMNS.map((c) => `${c.column} ${c.sqlType}`).join(', ');
@@ -47,8 +47,9 @@ const RECORD = EVENT_INSERT_COLUMNS.map((c) => `${c.column} ${c.sqlType}`).join(
  * and in earlier days by the NOT EXISTS, over the duplicate window: every copy received in the
  * last 48 hours (the platforms' own dedup window), and any earlier copy received after the
  * repeat's event_time minus 10 minutes (every retry of one payload: it keeps its event_time,
- * which ingest takes at most 7 days old and 10 minutes ahead). The fixed lower bound keeps the
- * plan to the partitions of those 7 days; the per-row bound prunes them further at run time.
+ * which ingest takes at most 7 days old and 10 minutes ahead). $2 and $3 bound that search for
+ * the whole batch (duplicateSearchBounds), so the planner only plans those days' partitions;
+ * the per-row bound prunes them further at run time.
  */
 export const INSERT_EVENTS_SQL = `
 INSERT INTO events (${COLUMNS})
@@ -57,19 +58,20 @@ FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD})
 WHERE NOT EXISTS (
   SELECT 1 FROM events seen
   WHERE seen.tenant_id = r.tenant_id AND seen.event_id = r.event_id
-    AND seen.received_at >= $2::timestamptz
+    AND seen.received_at >= $2::timestamptz AND seen.received_at < $3::timestamptz
     AND seen.received_at >= LEAST(now() - interval '${DUPLICATE_WINDOW_HOURS} hours', r.event_time - interval '${EVENT_TIME_LEAD_MINUTES} minutes'))
 ON CONFLICT DO NOTHING
 RETURNING tenant_id::text AS tenant_id, event_id`;
 
 /**
- * The second parameter of INSERT_EVENTS_SQL: no copy of an event can be older than this (its
- * event_time is at most 7 days old), with an hour of margin for the clocks of the app and
- * the database. A parameter rather than now() in SQL, so the planner prunes the older
- * partitions before planning them.
+ * $2 and $3 of INSERT_EVENTS_SQL: the receipt times between which an earlier copy of any of the
+ * rows can be, with a margin for the clocks of the app and the database. For fresh events, the
+ * last two days and a bit: the partitions of today and the two days before.
  */
-export function duplicateHorizon(now = Date.now()): Date {
-  return new Date(now - (MAX_EVENT_AGE_HOURS + 1) * 3600_000);
+export function duplicateSearchBounds(rows: NewEventRow[], now = Date.now()): [Date, Date] {
+  let from = now - DUPLICATE_WINDOW_HOURS * 3600_000;
+  for (const row of rows) from = Math.min(from, row.eventTime.getTime() - EVENT_TIME_LEAD_MINUTES * 60_000);
+  return [new Date(from - CLOCK_MARGIN_MS), new Date(now + CLOCK_MARGIN_MS)];
 }
 
 /** The first parameter of INSERT_EVENTS_SQL: the rows. */
@@ -90,7 +92,7 @@ interface InsertedRow {
 }
 
 abstract class SqlEventWriter implements EventWriter, KeyedEventWriter {
-  protected abstract query(sql: string, parameters: [string, Date]): Promise<InsertedRow[]>;
+  protected abstract query(sql: string, parameters: [string, Date, Date]): Promise<InsertedRow[]>;
 
   async insert(rows: NewEventRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
@@ -104,7 +106,7 @@ abstract class SqlEventWriter implements EventWriter, KeyedEventWriter {
 
   // Both clients map a connection failure to DependencyUnavailableError themselves.
   private run(rows: NewEventRow[]): Promise<InsertedRow[]> {
-    return this.query(INSERT_EVENTS_SQL, [toInsertParameter(rows), duplicateHorizon()]);
+    return this.query(INSERT_EVENTS_SQL, [toInsertParameter(rows), ...duplicateSearchBounds(rows)]);
   }
 }
 
@@ -114,7 +116,7 @@ export class PrismaEventWriter extends SqlEventWriter {
     super();
   }
 
-  protected query(sql: string, parameters: [string, Date]): Promise<InsertedRow[]> {
+  protected query(sql: string, parameters: [string, Date, Date]): Promise<InsertedRow[]> {
     return this.db.$queryRawUnsafe<InsertedRow[]>(sql, ...parameters);
   }
 }
@@ -140,7 +142,7 @@ export class PgEventWriter extends SqlEventWriter {
     this.pool = new PgPool(databaseUrl, { ...options, applicationName: 'ingest-api-event-writer' });
   }
 
-  protected query(sql: string, parameters: [string, Date]): Promise<InsertedRow[]> {
+  protected query(sql: string, parameters: [string, Date, Date]): Promise<InsertedRow[]> {
     return this.pool.query<InsertedRow>(sql, parameters);
   }
 

@@ -1,4 +1,5 @@
 import { inTransaction, Prisma, type Db, type DbClientOrTx, type Event } from '../client/db-client';
+import { PendingWindow } from './pending-window';
 
 /** An event as the outbox relay publishes it: everything but the page context (never on the bus). */
 export type PublishableEvent = Omit<Event, 'context'>;
@@ -16,7 +17,11 @@ const DELETE_DELIVERIES_OF_DOOMED = Prisma.raw(`gone_deliveries AS (
 
 /** Events: written by ingest (event-writer.ts), published by the outbox, pruned, erased. */
 export class EventRepository {
-  constructor(private readonly db: Db) {}
+  private readonly pending: PendingWindow;
+
+  constructor(private readonly db: Db) {
+    this.pending = new PendingWindow(db);
+  }
 
   /**
    * Claims up to `limit` unpublished events (SKIP LOCKED, so replicas share the work), hands them
@@ -24,9 +29,11 @@ export class EventRepository {
    * is marked and the events stay pending for the next try. Resolves to how many were published.
    */
   async publishPending(limit: number, publish: (events: PublishableEvent[]) => Promise<void>): Promise<number> {
+    const window = await this.pending.bounds();
     return inTransaction(this.db, async (tx) => {
       const claimed = await tx.$queryRaw<Array<{ id: bigint; received_at: Date }>>`
-        SELECT id, received_at FROM events WHERE publish_state = 'pending'
+        SELECT id, received_at FROM events
+        WHERE publish_state = 'pending' AND received_at >= ${window.gte} AND received_at <= ${window.lte}
         ORDER BY received_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
       if (claimed.length === 0) return 0;
       // The claim's receipt times bound the day partitions the next two statements visit.
