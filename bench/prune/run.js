@@ -10,7 +10,7 @@
  * ingest p95 alone vs while pruning. PostgreSQL is the durable embedded server (fsync on), the
  * ingest-api runs in this process with the in-process bus. Loopback only.
  *
- *   npm run build && npm run bench:prune -- [--rows 10000000] [--short-rows 100000] [--batch 5000] [--connections 20] [--seconds 10]
+ *   npm run build && npm run bench:prune -- [--rows 10000000] [--short-rows 100000] [--batch 5000] [--pause 0] [--connections 20] [--seconds 10]
  */
 const { mkdtempSync, chmodSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -38,6 +38,7 @@ const SHORT_ROWS = option('short-rows', 100_000);
 const BATCH = option('batch', 5_000);
 const CONNECTIONS = option('connections', 20);
 const SECONDS = option('seconds', 10);
+const PAUSE = option('pause', 0);
 
 // Longest retention 100 -> 95 -> 90 days: its expired days are 96-100 days old, then 91-95.
 // Shorter retention 60 -> 50 -> 40 days: its expired rows are 51-60, then 41-50 days old.
@@ -72,7 +73,13 @@ async function main() {
     await transport.ensureTopics(topicSpecs(config.topics, 1));
     const api = await startIngestApi(config, { db, transport, logger: createLogger({ service: 'api', stream: new PassThrough() }), lifecycle });
     const step = (idPrefix) => runLoad({ url: api.url, connections: CONNECTIONS, durationSeconds: SECONDS, keys: [load.secretKey], idPrefix });
-    const pruner = new PruneService({ databaseUrl: pg.url, batchSize: BATCH, batchPauseMs: 0 }, { db, logger: createLogger({ service: 'pruner', stream: new PassThrough() }) });
+    // The pruner's log tells how long its partition step took (prune_partitions: create ahead, drop).
+    const prunerLog = new PassThrough();
+    let partitionStepMs = 0;
+    prunerLog.on('data', (chunk) => {
+      for (const line of chunk.toString().split('\n')) if (line.includes('"event":"prune_partitions"')) partitionStepMs = JSON.parse(line).duration_ms;
+    });
+    const pruner = new PruneService({ databaseUrl: pg.url, batchSize: BATCH, batchPauseMs: PAUSE }, { db, logger: createLogger({ service: 'pruner', stream: prunerLog }) });
     const remaining = () => db.event.count({ where: { tenantId: { in: [longest.id, shorter.id] } } });
 
     await step('warmup');
@@ -85,15 +92,15 @@ async function main() {
       const pruning = pruner.pruneAll().then((report) => ({ ...report, seconds: (Date.now() - pruneStarted) / 1000 }));
       const ingest = await step(`during-${i}`);
       const prune = await pruning;
-      results.push({ name: `while pruning (round ${i + 1})`, ingest, prune: { ...prune, gone: before - (await remaining()) } });
+      results.push({ name: `while pruning (round ${i + 1})`, ingest, prune: { ...prune, partitionSeconds: partitionStepMs / 1000, gone: before - (await remaining()) } });
     }
     results.push({ name: 'alone', ingest: await step('alone-2') });
     const left = await remaining();
 
     console.log(`\nmachine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${new Date().toISOString()}`);
-    console.log(`\n| prune round | expired rows gone | partitions dropped | rows deleted in batches | seconds | rows/s |\n|---|---|---|---|---|---|`);
+    console.log(`\n| prune round | expired rows gone | partitions dropped | rows deleted in batches | partition step s | whole run s | rows/s |\n|---|---|---|---|---|---|---|`);
     for (const { name, prune } of results.filter((r) => r.prune)) {
-      console.log(`| ${name} | ${prune.gone} | ${prune.partitionsDropped} | ${prune.deleted} | ${prune.seconds.toFixed(2)} | ${Math.round(prune.gone / prune.seconds)} |`);
+      console.log(`| ${name} | ${prune.gone} | ${prune.partitionsDropped} | ${prune.deleted} | ${prune.partitionSeconds.toFixed(2)} | ${prune.seconds.toFixed(2)} | ${Math.round(prune.gone / prune.seconds)} |`);
     }
     console.log(`left: ${left} events of the two tenants (expected ${kept}: the kept day)`);
     console.log(`\n| ingest (${CONNECTIONS} connections, ${SECONDS} s) | events/s | p50 ms | p95 ms | p99 ms | non-202 |\n|---|---|---|---|---|---|`);

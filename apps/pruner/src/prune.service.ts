@@ -83,6 +83,7 @@ export class PruneService {
 
   /** Steps 1 and 2; with no tenant at all, nothing is dropped (no retention is known). */
   private async managePartitions(now: Date, longestRetentionDays: number): Promise<number> {
+    const started = Date.now();
     const today = utcDayStart(now);
     const created = await this.partitions.ensureDays(today, new Date(today.getTime() + PARTITION_DAYS_AHEAD * DAY_MS));
     const dropped = longestRetentionDays > 0 ? await this.partitions.dropDaysBefore(cutoffOf(now, longestRetentionDays)) : [];
@@ -92,6 +93,7 @@ export class PruneService {
       dropped: dropped.length,
       oldest_dropped: dropped[0]?.toISOString().slice(0, 10) ?? null,
       longest_retention_days: longestRetentionDays,
+      duration_ms: Date.now() - started,
     });
     return dropped.length;
   }
