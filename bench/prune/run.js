@@ -77,7 +77,7 @@ async function main() {
     const prunerLog = new PassThrough();
     let partitionStepMs = 0;
     prunerLog.on('data', (chunk) => {
-      for (const line of chunk.toString().split('\n')) if (line.includes('"event":"prune_partitions"')) partitionStepMs = JSON.parse(line).duration_ms;
+      for (const line of chunk.toString().split('\n')) if (line.includes('"event":"prune_partitions"')) partitionStepMs = JSON.parse(line).meta.duration_ms;
     });
     const pruner = new PruneService({ databaseUrl: pg.url, batchSize: BATCH, batchPauseMs: PAUSE }, { db, logger: createLogger({ service: 'pruner', stream: prunerLog }) });
     const remaining = () => db.event.count({ where: { tenantId: { in: [longest.id, shorter.id] } } });
