@@ -79,7 +79,7 @@ export class PipelineWorld {
   };
 
   readonly deliveries = {
-    settledStatuses: async (pks: string[]) => new Map(pks.flatMap((pk) => (this.settled.has(pk) ? [[pk, this.settled.get(pk)!] as const] : []))),
+    settledStatuses: async (events: Array<{ id: string }>) => new Map(events.flatMap(({ id }) => (this.settled.has(id) ? [[id, this.settled.get(id)!] as const] : []))),
     record: async (records: DeliveryRecord[]) => void this.steps.push({ kind: 'record', records }),
   } as unknown as DeliveryRepository;
 

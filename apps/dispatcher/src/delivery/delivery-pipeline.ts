@@ -67,7 +67,7 @@ export class DeliveryPipeline {
     const { platform } = destination;
     const adapter = this.deps.adapters.get(platform);
     if (!adapter) return;
-    const settled = await this.deps.deliveries.settledStatuses(jobs.map((j) => j.event.id), platform);
+    const settled = await this.deps.deliveries.settledStatuses(jobs.map((j) => j.event), platform);
     const plan = planDeliveries(destination, jobs, settled, policy);
     for (const { job, decision } of plan.decisions) {
       this.deps.metrics.consent(job.event.tenantId, platform, decision.allowed);

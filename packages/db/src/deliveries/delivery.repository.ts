@@ -5,6 +5,8 @@ export type DeliveryStatus = 'sent' | 'retrying' | 'failed' | 'dead' | 'blocked_
 /** One (event, destination) outcome to record. */
 export interface DeliveryRecord {
   eventPk: string;
+  /** The event's received_at (ISO 8601, as on the bus): the day partition the delivery lives in. */
+  eventReceivedAt: string;
   tenantId: string;
   destination: string;
   status: DeliveryStatus;
@@ -40,11 +42,20 @@ export interface ReplayableDelivery {
 export class DeliveryRepository {
   constructor(private readonly db: DbClientOrTx) {}
 
-  /** The settled status of each event that has one at this destination. */
-  async settledStatuses(eventPks: string[], destination: string): Promise<Map<string, DeliveryStatus>> {
-    if (eventPks.length === 0) return new Map();
+  /**
+   * The settled status of each event that has one at this destination. The events' receipt
+   * times bound the day partitions searched (the planner skips the others).
+   */
+  async settledStatuses(events: Array<{ id: string; receivedAt: string }>, destination: string): Promise<Map<string, DeliveryStatus>> {
+    if (events.length === 0) return new Map();
+    const times = events.map((e) => Date.parse(e.receivedAt));
     const rows = await this.db.delivery.findMany({
-      where: { eventPk: { in: eventPks.map(BigInt) }, destination, status: { in: [...SETTLED_STATUSES] } },
+      where: {
+        eventPk: { in: events.map((e) => BigInt(e.id)) },
+        eventReceivedAt: { gte: new Date(Math.min(...times)), lte: new Date(Math.max(...times)) },
+        destination,
+        status: { in: [...SETTLED_STATUSES] },
+      },
       select: { eventPk: true, status: true },
     });
     return new Map(rows.map((row) => [row.eventPk.toString(), row.status as DeliveryStatus]));
@@ -55,12 +66,13 @@ export class DeliveryRepository {
     if (records.length === 0) return;
     const column = <T>(pick: (r: DeliveryRecord) => T) => records.map(pick);
     await this.db.$executeRaw`
-      INSERT INTO deliveries (event_pk, tenant_id, destination, status, attempts, last_status_code, last_error, next_attempt_at, sent_at)
-      SELECT e, t, d, s::delivery_status, CASE WHEN a THEN 1 ELSE 0 END, c, m, n, CASE WHEN s = 'sent' THEN now() END
-      FROM unnest(${column((r) => r.eventPk)}::bigint[], ${column((r) => r.tenantId)}::uuid[], ${column((r) => r.destination)}::text[],
-                  ${column((r) => r.status)}::text[], ${column((r) => r.statusCode)}::int[], ${column((r) => r.error)}::text[],
-                  ${column((r) => r.nextAttemptAt)}::timestamptz[], ${column((r) => r.attempted)}::boolean[]) AS x(e, t, d, s, c, m, n, a)
-      ON CONFLICT (event_pk, destination) DO UPDATE SET
+      INSERT INTO deliveries (event_pk, event_received_at, tenant_id, destination, status, attempts, last_status_code, last_error, next_attempt_at, sent_at)
+      SELECT e, r, t, d, s::delivery_status, CASE WHEN a THEN 1 ELSE 0 END, c, m, n, CASE WHEN s = 'sent' THEN now() END
+      FROM unnest(${column((r) => r.eventPk)}::bigint[], ${column((r) => r.eventReceivedAt)}::timestamptz[], ${column((r) => r.tenantId)}::uuid[],
+                  ${column((r) => r.destination)}::text[], ${column((r) => r.status)}::text[], ${column((r) => r.statusCode)}::int[],
+                  ${column((r) => r.error)}::text[], ${column((r) => r.nextAttemptAt)}::timestamptz[], ${column((r) => r.attempted)}::boolean[])
+           AS x(e, r, t, d, s, c, m, n, a)
+      ON CONFLICT (event_pk, destination, event_received_at) DO UPDATE SET
         status = EXCLUDED.status,
         attempts = deliveries.attempts + EXCLUDED.attempts,
         last_status_code = EXCLUDED.last_status_code,
@@ -85,19 +97,38 @@ export class DeliveryRepository {
     return this.db.delivery.count({ where: { tenantId, destination, status } });
   }
 
-  /** The next page of deliveries a replay selects, after `afterId`, with their events (no page context). */
-  replayablePage(query: ReplayableQuery, afterId: bigint, limit: number): Promise<ReplayableDelivery[]> {
-    return this.db.delivery.findMany({
-      where: {
-        tenantId: query.tenantId,
-        status: { in: query.statuses },
-        ...(query.destination ? { destination: query.destination } : {}),
-        ...(query.since ? { updatedAt: { gte: query.since } } : {}),
-        id: { gt: afterId },
-      },
-      select: { id: true, destination: true, status: true, event: { omit: { context: true } } },
-      orderBy: { id: 'asc' },
-      take: limit,
-    });
+  /**
+   * The next page of deliveries a replay selects, after `afterId`, with their events (no page
+   * context). Events and deliveries have no relation (partitioned tables), so the events are
+   * read by their key; a delivery whose event is gone (pruned or erased meanwhile) is left out.
+   */
+  async replayablePage(query: ReplayableQuery, afterId: bigint, limit: number): Promise<ReplayableDelivery[]> {
+    for (let after = afterId; ; ) {
+      const page = await this.db.delivery.findMany({
+        where: {
+          tenantId: query.tenantId,
+          status: { in: query.statuses },
+          ...(query.destination ? { destination: query.destination } : {}),
+          ...(query.since ? { updatedAt: { gte: query.since } } : {}),
+          id: { gt: after },
+        },
+        select: { id: true, eventPk: true, eventReceivedAt: true, destination: true, status: true },
+        orderBy: { id: 'asc' },
+        take: limit,
+      });
+      if (page.length === 0) return [];
+      const events = await this.db.event.findMany({
+        where: { OR: page.map((d) => ({ id: d.eventPk, receivedAt: d.eventReceivedAt })) },
+        omit: { context: true },
+      });
+      const byPk = new Map(events.map((event) => [event.id, event]));
+      const rows = page.flatMap(({ id, eventPk, destination, status }) => {
+        const event = byPk.get(eventPk);
+        return event ? [{ id, destination, status, event }] : [];
+      });
+      // A full page of orphans is not the end: read on.
+      if (rows.length > 0 || page.length < limit) return rows;
+      after = page.at(-1)!.id;
+    }
   }
 }
