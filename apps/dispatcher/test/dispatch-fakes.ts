@@ -79,7 +79,9 @@ export class PipelineWorld {
   };
 
   readonly deliveries = {
-    settledStatuses: async (pks: string[]) => new Map(pks.flatMap((pk) => (this.settled.has(pk) ? [[pk, this.settled.get(pk)!] as const] : []))),
+    // `settled` holds one status per event, whatever the destination.
+    settledStatuses: async (pks: string[], destinations: string[]) =>
+      new Map(destinations.map((d) => [d, new Map(pks.flatMap((pk) => (this.settled.has(pk) ? [[pk, this.settled.get(pk)!] as const] : [])))])),
     record: async (records: DeliveryRecord[]) => void this.steps.push({ kind: 'record', records }),
   } as unknown as DeliveryRepository;
 
