@@ -13,6 +13,11 @@
  *
  *   npm run build && npm run bench:dispatch -- [--events 5000] [--rate 100] [--seconds 10] [--tenants 10] [--rounds 1]
  *     [--platforms meta,ga4,google_ads,tiktok] [--baseline meta]
+ *
+ * With `--preload N` it measures the dispatcher alone instead (preload.js): N events pre-loaded
+ * in the topic, one dispatcher process, then a steady `--rate` (default 1000) for `--seconds`:
+ *   npm run bench:dispatch -- --preload 100000 [--platforms meta] [--tenants 10] [--rounds 2]
+ *     [--baseline-root /path/to/other/checkout] [--baseline-env K=V,K=V] [--env K=V,K=V] [--profile] [--out-dir /tmp/bench-dispatch]
  */
 const os = require('node:os');
 const { performance } = require('node:perf_hooks');
@@ -165,7 +170,29 @@ async function main() {
   }
 }
 
-main().then(
+/** `K=V,K=V` as an object. */
+const envOption = (name) => Object.fromEntries(option(name, '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+
+const preload = option('preload', null);
+const run = preload
+  ? () =>
+      require('./preload').runPreload({
+        preload: Number(preload),
+        tenants: TENANTS,
+        platforms: option('platforms', 'meta').split(','),
+        rate: Number(option('rate', 1_000)),
+        seconds: SECONDS,
+        rounds: Number(option('rounds', 2)),
+        partitions: Number(option('partitions', 6)),
+        baselineRoot: option('baseline-root', null),
+        profile: process.argv.includes('--profile'),
+        outDir: option('out-dir', '/tmp/bench-dispatch'),
+        env: envOption('env'),
+        baselineEnv: envOption('baseline-env'),
+      })
+  : main;
+
+run().then(
   () => process.exit(0),
   (error) => {
     console.error(error);

@@ -1,5 +1,5 @@
 import type { Logger } from '@attribution/core';
-import { DeliveryRepository, DestinationRepository, listenForChanges, openDatabase, pingDatabase, type Db } from '@attribution/db';
+import { DeliveryRepository, DestinationRepository, PgPool, listenForChanges, openDatabase, pingDatabase, type Db } from '@attribution/db';
 import { createAdapters, type DestinationAdapter, type Platform } from '@attribution/destinations';
 import { createAppMetrics, startOpsServer, type AppMetrics, type Lifecycle, type OpsServer, type ServiceContext } from '@attribution/runtime';
 import { openBus, type Consumer, type Transport } from '@attribution/transport';
@@ -101,12 +101,18 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
   const metrics = createDispatcherMetrics(appMetrics);
   const producer = transport.createProducer();
   await producer.connect();
+  // The two statements of every batch go straight through node-postgres (DeliveryRepository).
+  const outcomesPool = new PgPool(config.databaseUrl, {
+    poolMax: 10,
+    applicationName: 'dispatcher-outcomes',
+    onPoolError: (error) => logger.warn('outcomes_pool_error', { error }),
+  });
   const pipeline = new DeliveryPipeline(
     { tenantConcurrency: config.tenantConcurrency, retryJitter: 0.2 },
     {
       routing,
       adapters: deps.adapters ?? createAdapters(config.destinations),
-      deliveries: new DeliveryRepository(db),
+      deliveries: new DeliveryRepository(db, outcomesPool),
       producer,
       topics: config.topics,
       breaker: new CircuitBreaker({ failureThreshold: 3, openMs: 30_000 }, Date.now, (circuit, to, failures) => {
@@ -158,6 +164,7 @@ export async function startDispatcher(config: DispatcherConfig, deps: Dispatcher
     await ops.close();
   });
   lifecycle.add('dispatcher-change-listener', () => changes.close());
+  lifecycle.add('dispatcher-outcomes-pool', () => outcomesPool.close());
   await Promise.all([
     mainConsumer.run([config.topics.events], new EventsConsumer({ pipeline, deadLetter, logger }).handleBatch),
     retryConsumer.run(config.topics.retries.map((t) => t.name), new RetryConsumer({ pipeline, deadLetter, logger }).handleBatch),

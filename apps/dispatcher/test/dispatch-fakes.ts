@@ -79,7 +79,9 @@ export class PipelineWorld {
   };
 
   readonly deliveries = {
-    settledStatuses: async (events: Array<{ id: string }>) => new Map(events.flatMap(({ id }) => (this.settled.has(id) ? [[id, this.settled.get(id)!] as const] : []))),
+    // `settled` holds one status per event, whatever the destination.
+    settledStatuses: async (events: Array<{ id: string }>, destinations: string[]) =>
+      new Map(destinations.map((d) => [d, new Map(events.flatMap(({ id }) => (this.settled.has(id) ? [[id, this.settled.get(id)!] as const] : [])))])),
     record: async (records: DeliveryRecord[]) => void this.steps.push({ kind: 'record', records }),
   } as unknown as DeliveryRepository;
 

@@ -31,6 +31,19 @@ export function emptySettlement(): Settlement {
   return { records: [], messages: [], authFailure: null, notes: [], retries: [] };
 }
 
+/** Several destinations' settlements as one, to be recorded together (the order within each kept). */
+export function mergeSettlements(settlements: Settlement[]): Settlement {
+  const merged = emptySettlement();
+  for (const s of settlements) {
+    merged.records.push(...s.records);
+    merged.messages.push(...s.messages);
+    merged.notes.push(...s.notes);
+    merged.retries.push(...s.retries);
+    merged.authFailure ??= s.authFailure;
+  }
+  return merged;
+}
+
 /**
  * The second of the dispatcher's three parts, pure: what an adapter's outcome for one job means
  * in records, follow-up messages and log lines. Every job ends with exactly one record: sent,

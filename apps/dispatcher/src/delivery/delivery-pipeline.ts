@@ -1,6 +1,6 @@
 import { context as otelContext, type Context, type Span } from '@opentelemetry/api';
 import { runWithLogContext, type Logger, type StoredEvent } from '@attribution/core';
-import type { DeliveryRepository } from '@attribution/db';
+import type { DeliveryRepository, DeliveryStatus } from '@attribution/db';
 import { platformDefinition, type DestinationAdapter, type Platform, type SendOutcome } from '@attribution/destinations';
 import { tracer } from '@attribution/runtime';
 import type { Producer, Topics } from '@attribution/transport';
@@ -8,7 +8,7 @@ import type { DispatcherMetrics } from '../dispatcher.metrics';
 import type { DestinationRouting, RoutedDestination } from '../routing/destination-routing';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { AllowedJob, DeliveryJob, OutcomeNote } from './delivery-job';
-import { emptySettlement, noLongerConfigured, settleOutcome, shortCircuit, type OutcomeContext, type Settlement } from './delivery-outcome';
+import { emptySettlement, mergeSettlements, noLongerConfigured, settleOutcome, shortCircuit, type OutcomeContext, type Settlement } from './delivery-outcome';
 import { planDeliveries } from './delivery-plan';
 
 export interface DeliveryPipelineConfig {
@@ -48,7 +48,19 @@ export class DeliveryPipeline {
       runWithLogContext({ tenantId }, async () => {
         const routing = await this.deps.routing.routingFor(tenantId);
         const jobs = tenantEvents.map((event) => ({ event, failedAttempts: 0, trace: traces.get(event.id) }));
-        for (const destination of routing.destinations) await this.deliver(destination, jobs, routing.consentPolicy);
+        const destinations = routing.destinations.filter((d) => this.deps.adapters.has(d.platform));
+        const settled = await this.deps.deliveries.settledStatuses(
+          jobs.map((j) => j.event),
+          destinations.map((d) => d.platform),
+        );
+        // Destinations at once: an event's last outcome waits for its slowest destination, not
+        // for the sum of them. Their outcomes are then written together, in one round of
+        // messages and one upsert; those of the destinations that finished are written even
+        // when another failed (the batch comes again, and they are not sent twice).
+        const results = await Promise.allSettled(destinations.map((d) => this.deliver(d, jobs, routing.consentPolicy, settled.get(d.platform)!)));
+        await this.record(mergeSettlements(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))));
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
       }),
     );
   }
@@ -58,16 +70,22 @@ export class DeliveryPipeline {
     await runWithLogContext({ tenantId }, async () => {
       const routing = await this.deps.routing.routingFor(tenantId);
       const destination = routing.destinations.find((d) => d.platform === platform);
-      if (destination) return this.deliver(destination, jobs, routing.consentPolicy);
-      await this.record({ ...emptySettlement(), records: jobs.map((job) => noLongerConfigured(job, platform)) });
+      if (!destination || !this.deps.adapters.has(platform)) {
+        if (!destination) await this.record({ ...emptySettlement(), records: jobs.map((job) => noLongerConfigured(job, platform)) });
+        return;
+      }
+      const settled = await this.deps.deliveries.settledStatuses(
+        jobs.map((j) => j.event),
+        [platform],
+      );
+      await this.record(await this.deliver(destination, jobs, routing.consentPolicy, settled.get(platform)!));
     });
   }
 
-  private async deliver(destination: RoutedDestination, jobs: DeliveryJob[], policy: 'block' | 'allow'): Promise<void> {
+  /** Plans and sends one destination's jobs; what it decided, to be recorded by the caller. */
+  private async deliver(destination: RoutedDestination, jobs: DeliveryJob[], policy: 'block' | 'allow', settled: Map<string, DeliveryStatus>): Promise<Settlement> {
     const { platform } = destination;
-    const adapter = this.deps.adapters.get(platform);
-    if (!adapter) return;
-    const settled = await this.deps.deliveries.settledStatuses(jobs.map((j) => j.event), platform);
+    const adapter = this.deps.adapters.get(platform)!;
     const plan = planDeliveries(destination, jobs, settled, policy);
     for (const { job, decision } of plan.decisions) {
       this.deps.metrics.consent(job.event.tenantId, platform, decision.allowed);
@@ -82,7 +100,7 @@ export class DeliveryPipeline {
       this.deps.logger.error('auth_error', { destination: platform, reason: out.authFailure, events: out.records.length });
       await this.deps.routing.markNeedsCredentials(destination.config.tenantId, platform);
     }
-    await this.record(out);
+    return out;
   }
 
   private async send(adapter: DestinationAdapter, destination: RoutedDestination, jobs: AllowedJob[], out: Settlement): Promise<void> {
