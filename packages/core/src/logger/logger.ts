@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import winston from 'winston';
 import { currentLogContext } from './log-context';
 import { redact } from './redact';
 
@@ -22,33 +23,36 @@ export interface LoggerOptions {
   stream?: Writable;
 }
 
-/** Lower is more severe; a line is written when its level is at or above the logger's. */
-const SEVERITY: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
-
 /**
  * One JSON object per line with exactly the fields level, service, trace_id, tenant_id, event
  * and meta. Meta is redacted before it is serialised, so callers cannot leak personal data.
- * Each line is one write to the stream, with nothing in between: the dispatcher writes a line
- * per delivered event, and winston's object-mode stream pipeline (which this replaced, with the
- * same output) cost more CPU than building and writing the line (docs/benchmarks.md, issue 15).
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const stream = options.stream ?? process.stdout;
-  const threshold = SEVERITY[options.level ?? 'info'];
-  let closed: Promise<void> | undefined;
-  const write = (level: LogLevel) => (event: string, meta?: LogMeta) => {
-    if (closed || SEVERITY[level] > threshold) return;
-    const { tenant_id, trace_id, ...rest } = meta ?? {};
+  const shape = winston.format((info) => {
     const context = currentLogContext();
     const line = {
-      level,
+      level: info.level,
       service: options.service,
-      trace_id: (trace_id as string | undefined) ?? context.trace_id,
-      tenant_id: (tenant_id as string | undefined) ?? context.tenant_id,
-      event,
-      meta: redact(rest),
+      trace_id: (info['trace_id'] as string | undefined) ?? context.trace_id,
+      tenant_id: (info['tenant_id'] as string | undefined) ?? context.tenant_id,
+      event: info.message,
+      meta: redact(info['meta'] ?? {}),
     };
-    stream.write(`${JSON.stringify(line)}\n`);
+    return { ...line, [Symbol.for('level')]: info.level, [Symbol.for('message')]: JSON.stringify(line) } as unknown as winston.Logform.TransformableInfo;
+  });
+
+  const stream = options.stream ?? process.stdout;
+  const winstonLogger = winston.createLogger({
+    level: options.level ?? 'info',
+    format: shape(),
+    transports: [new winston.transports.Stream({ stream })],
+  });
+
+  let closed: Promise<void> | undefined;
+  const write = (level: LogLevel) => (event: string, meta?: LogMeta) => {
+    if (closed) return;
+    const { tenant_id, trace_id, ...rest } = meta ?? {};
+    winstonLogger.log({ level, message: event, meta: rest, tenant_id, trace_id });
   };
 
   return {
@@ -57,10 +61,10 @@ export function createLogger(options: LoggerOptions): Logger {
     warn: write('warn'),
     error: write('error'),
     close() {
-      // The stream is the caller's (stdout, or a test's): flushed, never ended.
       closed ??= new Promise<void>((resolve) => {
-        if (stream.writableNeedDrain) stream.once('drain', () => resolve());
-        else setImmediate(resolve);
+        if (stream === process.stdout || stream === process.stderr) return resolve();
+        winstonLogger.on('finish', () => resolve());
+        winstonLogger.end();
       });
       return closed;
     },
