@@ -80,8 +80,8 @@ export class PipelineWorld {
 
   readonly deliveries = {
     // `settled` holds one status per event, whatever the destination.
-    settledStatuses: async (events: Array<{ id: string }>, destinations: string[]) =>
-      new Map(destinations.map((d) => [d, new Map(events.flatMap(({ id }) => (this.settled.has(id) ? [[id, this.settled.get(id)!] as const] : [])))])),
+    settledStatuses: async (pks: string[], destinations: string[]) =>
+      new Map(destinations.map((d) => [d, new Map(pks.flatMap((pk) => (this.settled.has(pk) ? [[pk, this.settled.get(pk)!] as const] : [])))])),
     record: async (records: DeliveryRecord[]) => void this.steps.push({ kind: 'record', records }),
   } as unknown as DeliveryRepository;
 

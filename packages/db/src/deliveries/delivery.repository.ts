@@ -6,8 +6,6 @@ export type DeliveryStatus = 'sent' | 'retrying' | 'failed' | 'dead' | 'blocked_
 /** One (event, destination) outcome to record. */
 export interface DeliveryRecord {
   eventPk: string;
-  /** The event's received_at (ISO 8601, as on the bus): the day partition the delivery lives in. */
-  eventReceivedAt: string;
   tenantId: string;
   destination: string;
   status: DeliveryStatus;
@@ -38,24 +36,22 @@ export interface ReplayableDelivery {
 
 const SETTLED_LIST = SETTLED_STATUSES.join(',');
 
-// Lists travel as one comma-separated text each: no array binding (ids are digits, platforms and
-// statuses plain words). The events' receipt times bound the day partitions searched ($4, $5).
+// Lists travel as one comma-separated text each: no array binding (ids are digits, platforms and statuses plain words).
 const SETTLED_SQL = `
 SELECT event_pk::text AS event_pk, destination, status::text AS status FROM deliveries
 WHERE event_pk = ANY(string_to_array($1, ',')::bigint[]) AND destination = ANY(string_to_array($2, ','))
-  AND status::text = ANY(string_to_array($3, ','))
-  AND event_received_at >= $4::timestamptz AND event_received_at <= $5::timestamptz`;
+  AND status::text = ANY(string_to_array($3, ','))`;
 
 /** A record as the upsert's JSON rows carry it (column names). */
 function toRecordRow(r: DeliveryRecord) {
-  return { e: r.eventPk, r: r.eventReceivedAt, t: r.tenantId, d: r.destination, s: r.status, c: r.statusCode, m: r.error, n: r.nextAttemptAt, a: r.attempted };
+  return { e: r.eventPk, t: r.tenantId, d: r.destination, s: r.status, c: r.statusCode, m: r.error, n: r.nextAttemptAt, a: r.attempted };
 }
 
 const RECORD_SQL = `
-INSERT INTO deliveries (event_pk, event_received_at, tenant_id, destination, status, attempts, last_status_code, last_error, next_attempt_at, sent_at)
-SELECT e, r, t, d, s::delivery_status, CASE WHEN a THEN 1 ELSE 0 END, c, m, n, CASE WHEN s = 'sent' THEN now() END
-FROM jsonb_to_recordset($1::jsonb) AS x(e bigint, r timestamptz, t uuid, d text, s text, c int, m text, n timestamptz, a boolean)
-ON CONFLICT (event_pk, destination, event_received_at) DO UPDATE SET
+INSERT INTO deliveries (event_pk, tenant_id, destination, status, attempts, last_status_code, last_error, next_attempt_at, sent_at)
+SELECT e, t, d, s::delivery_status, CASE WHEN a THEN 1 ELSE 0 END, c, m, n, CASE WHEN s = 'sent' THEN now() END
+FROM jsonb_to_recordset($1::jsonb) AS x(e bigint, t uuid, d text, s text, c int, m text, n timestamptz, a boolean)
+ON CONFLICT (event_pk, destination) DO UPDATE SET
   status = EXCLUDED.status,
   attempts = deliveries.attempts + EXCLUDED.attempts,
   last_status_code = EXCLUDED.last_status_code,
@@ -87,17 +83,10 @@ export class DeliveryRepository {
    * Per destination, the settled status of each event that has one there: one query for all of
    * a tenant's destinations. Every destination asked for has a map, empty when nothing is settled.
    */
-  async settledStatuses(events: Array<{ id: string; receivedAt: string }>, destinations: string[]): Promise<Map<string, Map<string, DeliveryStatus>>> {
+  async settledStatuses(eventPks: string[], destinations: string[]): Promise<Map<string, Map<string, DeliveryStatus>>> {
     const byDestination = new Map(destinations.map((d) => [d, new Map<string, DeliveryStatus>()]));
-    if (events.length === 0 || destinations.length === 0) return byDestination;
-    const times = events.map((e) => Date.parse(e.receivedAt));
-    const bounds = [new Date(Math.min(...times)).toISOString(), new Date(Math.max(...times)).toISOString()];
-    const rows = await this.run<{ event_pk: string; destination: string; status: DeliveryStatus }>(SETTLED_SQL, [
-      events.map((e) => e.id).join(','),
-      destinations.join(','),
-      SETTLED_LIST,
-      ...bounds,
-    ]);
+    if (eventPks.length === 0 || destinations.length === 0) return byDestination;
+    const rows = await this.run<{ event_pk: string; destination: string; status: DeliveryStatus }>(SETTLED_SQL, [eventPks.join(','), destinations.join(','), SETTLED_LIST]);
     for (const row of rows) byDestination.get(row.destination)?.set(row.event_pk, row.status);
     return byDestination;
   }
@@ -127,38 +116,19 @@ export class DeliveryRepository {
     return this.db.delivery.count({ where: { tenantId, destination, status } });
   }
 
-  /**
-   * The next page of deliveries a replay selects, after `afterId`, with their events (no page
-   * context). Events and deliveries have no relation (partitioned tables), so the events are
-   * read by their key; a delivery whose event is gone (pruned or erased meanwhile) is left out.
-   */
-  async replayablePage(query: ReplayableQuery, afterId: bigint, limit: number): Promise<ReplayableDelivery[]> {
-    for (let after = afterId; ; ) {
-      const page = await this.db.delivery.findMany({
-        where: {
-          tenantId: query.tenantId,
-          status: { in: query.statuses },
-          ...(query.destination ? { destination: query.destination } : {}),
-          ...(query.since ? { updatedAt: { gte: query.since } } : {}),
-          id: { gt: after },
-        },
-        select: { id: true, eventPk: true, eventReceivedAt: true, destination: true, status: true },
-        orderBy: { id: 'asc' },
-        take: limit,
-      });
-      if (page.length === 0) return [];
-      const events = await this.db.event.findMany({
-        where: { OR: page.map((d) => ({ id: d.eventPk, receivedAt: d.eventReceivedAt })) },
-        omit: { context: true },
-      });
-      const byPk = new Map(events.map((event) => [event.id, event]));
-      const rows = page.flatMap(({ id, eventPk, destination, status }) => {
-        const event = byPk.get(eventPk);
-        return event ? [{ id, destination, status, event }] : [];
-      });
-      // A full page of orphans is not the end: read on.
-      if (rows.length > 0 || page.length < limit) return rows;
-      after = page.at(-1)!.id;
-    }
+  /** The next page of deliveries a replay selects, after `afterId`, with their events (no page context). */
+  replayablePage(query: ReplayableQuery, afterId: bigint, limit: number): Promise<ReplayableDelivery[]> {
+    return this.db.delivery.findMany({
+      where: {
+        tenantId: query.tenantId,
+        status: { in: query.statuses },
+        ...(query.destination ? { destination: query.destination } : {}),
+        ...(query.since ? { updatedAt: { gte: query.since } } : {}),
+        id: { gt: afterId },
+      },
+      select: { id: true, destination: true, status: true, event: { omit: { context: true } } },
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
   }
 }

@@ -24,13 +24,6 @@ export function eventKey(tenantId: string, eventId: string): string {
   return `${tenantId.toLowerCase()}/${eventId}`;
 }
 
-/** Every copy received this recently is a duplicate, whatever its event_time (Meta and TikTok dedupe over 48 h). */
-export const DUPLICATE_WINDOW_HOURS = 48;
-/** How far ahead of its receipt an event_time may be (the ingest-api's validation). */
-const EVENT_TIME_LEAD_MINUTES = 10;
-/** Margin for the clocks of the app and the database, around the bounds the app computes. */
-const CLOCK_MARGIN_MS = 3600_000;
-
 const COLUMNS = EVENT_INSERT_COLUMNS.map((c) => c.column).join(', ');
 const RECORD = EVENT_INSERT_COLUMNS.map((c) => `${c.column} ${c.sqlType}`).join(', ');
 
@@ -39,42 +32,18 @@ const RECORD = EVENT_INSERT_COLUMNS.map((c) => `${c.column} ${c.sqlType}`).join(
  * into rows. The statement text never changes (one cached plan, no parameter limit), and
  * JSON.stringify is the cheapest way to serialise a batch in Node (measured: about 2-4x less
  * CPU per row than 13 unnest() arrays, which the driver escapes element by element). A JSON
- * null becomes SQL NULL (`consent` keeps its "no signal" meaning). RETURNING lists exactly the
- * new rows.
- *
- * A repeated (tenant, event id) is a duplicate (docs/database.md, "Partitioning"): within the
- * day's partition by its unique index (`ON CONFLICT DO NOTHING`, also inside one statement),
- * and in earlier days by the NOT EXISTS, over the duplicate window: every copy received in the
- * last 48 hours (the platforms' own dedup window), and any earlier copy received after the
- * repeat's event_time minus 10 minutes (every retry of one payload: it keeps its event_time,
- * which ingest takes at most 7 days old and 10 minutes ahead). $2 and $3 bound that search for
- * the whole batch (duplicateSearchBounds), so the planner only plans those days' partitions;
- * the per-row bound prunes them further at run time.
+ * null becomes SQL NULL (`consent` keeps its "no signal" meaning). `ON CONFLICT DO NOTHING`
+ * makes a repeated (tenant, event id) a duplicate, also inside one statement; RETURNING lists
+ * exactly the new rows.
  */
 export const INSERT_EVENTS_SQL = `
 INSERT INTO events (${COLUMNS})
 SELECT ${COLUMNS}
 FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD})
-WHERE NOT EXISTS (
-  SELECT 1 FROM events seen
-  WHERE seen.tenant_id = r.tenant_id AND seen.event_id = r.event_id
-    AND seen.received_at >= $2::timestamptz AND seen.received_at < $3::timestamptz
-    AND seen.received_at >= LEAST(now() - interval '${DUPLICATE_WINDOW_HOURS} hours', r.event_time - interval '${EVENT_TIME_LEAD_MINUTES} minutes'))
-ON CONFLICT DO NOTHING
+ON CONFLICT (tenant_id, event_id) DO NOTHING
 RETURNING tenant_id::text AS tenant_id, event_id`;
 
-/**
- * $2 and $3 of INSERT_EVENTS_SQL: the receipt times between which an earlier copy of any of the
- * rows can be, with a margin for the clocks of the app and the database. For fresh events, the
- * last two days and a bit: the partitions of today and the two days before.
- */
-export function duplicateSearchBounds(rows: NewEventRow[], now = Date.now()): [Date, Date] {
-  let from = now - DUPLICATE_WINDOW_HOURS * 3600_000;
-  for (const row of rows) from = Math.min(from, row.eventTime.getTime() - EVENT_TIME_LEAD_MINUTES * 60_000);
-  return [new Date(from - CLOCK_MARGIN_MS), new Date(now + CLOCK_MARGIN_MS)];
-}
-
-/** The first parameter of INSERT_EVENTS_SQL: the rows. */
+/** The single parameter of INSERT_EVENTS_SQL. */
 export function toInsertParameter(rows: NewEventRow[]): string {
   return JSON.stringify(rows.map(toRecord));
 }
@@ -92,7 +61,7 @@ interface InsertedRow {
 }
 
 abstract class SqlEventWriter implements EventWriter, KeyedEventWriter {
-  protected abstract query(sql: string, parameters: [string, Date, Date]): Promise<InsertedRow[]>;
+  protected abstract query(sql: string, parameter: string): Promise<InsertedRow[]>;
 
   async insert(rows: NewEventRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
@@ -106,7 +75,7 @@ abstract class SqlEventWriter implements EventWriter, KeyedEventWriter {
 
   // Both clients map a connection failure to DependencyUnavailableError themselves.
   private run(rows: NewEventRow[]): Promise<InsertedRow[]> {
-    return this.query(INSERT_EVENTS_SQL, [toInsertParameter(rows), ...duplicateSearchBounds(rows)]);
+    return this.query(INSERT_EVENTS_SQL, toInsertParameter(rows));
   }
 }
 
@@ -116,8 +85,8 @@ export class PrismaEventWriter extends SqlEventWriter {
     super();
   }
 
-  protected query(sql: string, parameters: [string, Date, Date]): Promise<InsertedRow[]> {
-    return this.db.$queryRawUnsafe<InsertedRow[]>(sql, ...parameters);
+  protected query(sql: string, parameter: string): Promise<InsertedRow[]> {
+    return this.db.$queryRawUnsafe<InsertedRow[]>(sql, parameter);
   }
 }
 
@@ -142,8 +111,8 @@ export class PgEventWriter extends SqlEventWriter {
     this.pool = new PgPool(databaseUrl, { ...options, applicationName: 'ingest-api-event-writer' });
   }
 
-  protected query(sql: string, parameters: [string, Date, Date]): Promise<InsertedRow[]> {
-    return this.pool.query<InsertedRow>(sql, parameters);
+  protected query(sql: string, parameter: string): Promise<InsertedRow[]> {
+    return this.pool.query<InsertedRow>(sql, [parameter]);
   }
 
   /** Closes the pool once statements in flight are done. Idempotent. */
