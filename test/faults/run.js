@@ -6,9 +6,10 @@
  * no event at another tenant's destination, duplicates within the scenario's bound, and every
  * delivery settled. docs/reliability.md has the table and the reasoning behind each bound.
  *
- *   npm run build && npm run test:faults -- [--rate 150] [--duration 60] [--only 0,5b] [--json out.json]
+ *   npm run build && npm run test:faults -- [--rate 150] [--duration 60] [--only 0,5b] [--json out.json] [--logs DIR]
  */
 const fs = require('node:fs');
+const { keep, summarise } = require('./app-logs');
 const { runLoad } = require('./load');
 const { measure, settle } = require('./measure');
 const { FAULT_AT_MS, SCENARIOS } = require('./scenarios');
@@ -24,6 +25,7 @@ const RATE = Number(option('rate', 150));
 const DURATION_S = Number(option('duration', 60));
 const ONLY = option('only', undefined)?.split(',');
 const JSON_OUT = option('json', undefined);
+const LOG_DIR = option('logs', undefined);
 const SETTLE_MS = 150_000;
 
 function problems(row, bound, extra) {
@@ -58,8 +60,10 @@ async function runScenario(shared, scenario) {
     const extra = scenario.verify ? await scenario.verify(ctx) : [];
     const row = await measure(stack, loaded, healedAt);
     extra.push(...(scenario.evidence ? scenario.evidence({ ...ctx, row }) : []));
-    return { ...row, problems: problems(row, duplicateBound(scenario), extra) };
+    const found = problems(row, duplicateBound(scenario), extra);
+    return { ...row, problems: found, logs: found.length > 0 ? summarise(stack) : [] };
   } finally {
+    if (LOG_DIR) keep(stack, LOG_DIR, scenario.id);
     await Promise.allSettled([shared.kafka.start(), shared.pg.start()]);
     await stack.close();
   }
@@ -92,7 +96,10 @@ async function main() {
   }
   if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify({ rate: RATE, durationS: DURATION_S, results }, null, 2));
   const failed = results.filter((r) => r.problems.length > 0);
-  for (const r of failed) console.error(`\nscenario ${r.id} (${r.name}) failed:\n  - ${r.problems.join('\n  - ')}${r.error ? `\n${r.error}` : ''}`);
+  for (const r of failed) {
+    console.error(`\nscenario ${r.id} (${r.name}) failed:\n  - ${r.problems.join('\n  - ')}${r.error ? `\n${r.error}` : ''}`);
+    if (r.logs?.length) console.error(`  what the apps logged (warn and above, by count):\n    ${r.logs.join('\n    ')}`);
+  }
   console.log(failed.length === 0 ? `\nfault matrix: ${results.length} scenarios passed` : `\nfault matrix: ${failed.length} of ${results.length} scenarios failed`);
   return failed.length === 0;
 }
