@@ -49,6 +49,7 @@ export type Step = { kind: 'send'; platform: Platform; events: OutgoingEvent[] }
 export class PipelineWorld {
   readonly steps: Step[] = [];
   readonly settled = new Map<string, DeliveryStatus>();
+  readonly settledAt = new Map<string, DeliveryStatus>();
   readonly marked: string[] = [];
   routing: TenantRouting = { consentPolicy: 'block', destinations: [] };
   logs = '';
@@ -72,16 +73,30 @@ export class PipelineWorld {
     };
   }
 
+  /** When set, every produce fails with it (Kafka refusing the follow-up messages). */
+  produceFailure: Error | null = null;
+
   readonly producer: Producer = {
     connect: async () => undefined,
     disconnect: async () => undefined,
-    send: async (topic, messages) => void this.steps.push({ kind: 'produce', topic, messages }),
+    send: async (topic, messages) => {
+      if (this.produceFailure) throw this.produceFailure;
+      this.steps.push({ kind: 'produce', topic, messages });
+    },
   };
 
   readonly deliveries = {
-    // `settled` holds one status per event, whatever the destination.
+    // `settled` holds one status per event, whatever the destination; `settledAt` per `destination:pk`.
     settledStatuses: async (pks: string[], destinations: string[]) =>
-      new Map(destinations.map((d) => [d, new Map(pks.flatMap((pk) => (this.settled.has(pk) ? [[pk, this.settled.get(pk)!] as const] : [])))])),
+      new Map(
+        destinations.map((d) => [
+          d,
+          new Map(pks.flatMap((pk) => {
+            const status = this.settledAt.get(`${d}:${pk}`) ?? this.settled.get(pk);
+            return status ? [[pk, status] as const] : [];
+          })),
+        ]),
+      ),
     record: async (records: DeliveryRecord[]) => void this.steps.push({ kind: 'record', records }),
   } as unknown as DeliveryRepository;
 

@@ -1,4 +1,5 @@
 import { PLATFORMS, type Platform } from '@attribution/destinations';
+import { DependencyUnavailableError } from '@attribution/runtime';
 import { topicNames } from '@attribution/transport';
 import { NOW_MS, PipelineWorld, TENANT, routed, storedEvent } from '../../test/dispatch-fakes';
 import type { DestinationRouting } from '../routing/destination-routing';
@@ -49,6 +50,49 @@ describe('DeliveryPipeline', () => {
     const kinds = world.steps.map((s) => s.kind);
     expect(kinds.indexOf('produce')).toBeLessThan(kinds.indexOf('record'));
     expect(world.produced().map((p) => p.topic)).toEqual(['t.events.retry.30s']);
+  });
+
+  it('when the follow-up messages cannot be produced, writes the outcomes that need none, so a redelivered batch sends nothing twice', async () => {
+    const world = new PipelineWorld();
+    world.routing = { consentPolicy: 'block', destinations: [routed('meta'), routed('ga4')] };
+    const events = [storedEvent(), storedEvent(), storedEvent({ consent: { ad_storage: 'denied', analytics_storage: 'granted' } })];
+    const answers = new Map([[events[1]!.id, { kind: 'retry', statusCode: 503, reason: 'HTTP 503' } as const]]);
+    const meta = world.adapter('meta', (e) => answers.get(e.id) ?? { kind: 'sent', statusCode: 200 });
+    const ga4 = world.adapter('ga4', () => ({ kind: 'sent', statusCode: 204 }));
+    const kafkaDown = new DependencyUnavailableError('kafka');
+    world.produceFailure = kafkaDown;
+    const dispatcher = pipeline(world, [['meta', meta], ['ga4', ga4]]);
+    await expect(dispatcher.dispatchNew(events)).rejects.toBe(kafkaDown);
+
+    // The retrying row waits for its message; everything else is written and counted once.
+    const written = world.records().map((r) => `${r.destination}:${r.eventPk}:${r.status}`);
+    expect(written.sort()).toEqual(
+      [`meta:${events[0]!.id}:sent`, `meta:${events[2]!.id}:blocked_consent`, `ga4:${events[0]!.id}:sent`, `ga4:${events[1]!.id}:sent`, `ga4:${events[2]!.id}:sent`].sort(),
+    );
+    expect(await world.metricsText()).toContain(`attribution_dispatch_deliveries_total{tenant="${TENANT}",destination="ga4",status="sent"} 3`);
+    expect(await world.metricsText()).not.toContain('status="retrying"');
+
+    // The batch comes again once Kafka is back: only the event whose retry was not produced is sent.
+    for (const r of world.records()) world.settledAt.set(`${r.destination}:${r.eventPk}`, r.status);
+    world.produceFailure = null;
+    world.steps.length = 0;
+    await dispatcher.dispatchNew(events);
+    const sends = world.steps.flatMap((s) => (s.kind === 'send' ? s.events.map((e) => `${s.platform}:${e.event.id}`) : []));
+    expect(sends).toEqual([`meta:${events[1]!.id}`]);
+  });
+
+  it('sends and records an event once when the batch holds it twice (an outbox republish, a replay meeting a retry)', async () => {
+    const world = new PipelineWorld();
+    world.routing = { consentPolicy: 'block', destinations: [routed('meta')] };
+    const meta = world.adapter('meta', () => ({ kind: 'sent', statusCode: 200 }));
+    const [twice, once] = [storedEvent(), storedEvent()];
+    const dispatcher = pipeline(world, [['meta', meta]]);
+    await dispatcher.dispatchNew([twice!, once!, twice!]);
+    await dispatcher.dispatchRetries(TENANT, 'meta', [{ event: once!, failedAttempts: 1 }, { event: once!, failedAttempts: 2 }]);
+
+    const sends = world.steps.flatMap((s) => (s.kind === 'send' ? [s.events.map((e) => e.event.id)] : []));
+    expect(sends).toEqual([[twice!.id, once!.id], [once!.id]]);
+    expect(world.steps.filter((s) => s.kind === 'record').map((s) => s.kind === 'record' && s.records.map((r) => r.eventPk))).toEqual([[twice!.id, once!.id], [once!.id]]);
   });
 
   it('hands the adapter the consent decision it must apply (GA4 without ad_user_data gets no user data)', async () => {

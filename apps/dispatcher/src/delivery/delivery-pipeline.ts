@@ -43,7 +43,7 @@ export class DeliveryPipeline {
 
   /** First attempt: every destination of each event's tenant, with the consent switch. */
   async dispatchNew(events: StoredEvent[], traces: Map<string, Context> = new Map()): Promise<void> {
-    const byTenant = groupBy(events, (e) => e.tenantId);
+    const byTenant = groupBy(onePerEvent(events, (e) => e.id), (e) => e.tenantId);
     await forEachLimited([...byTenant], this.config.tenantConcurrency, ([tenantId, tenantEvents]) =>
       runWithLogContext({ tenantId }, async () => {
         const routing = await this.deps.routing.routingFor(tenantId);
@@ -66,7 +66,8 @@ export class DeliveryPipeline {
   }
 
   /** A retry goes to one destination only. */
-  async dispatchRetries(tenantId: string, platform: Platform, jobs: DeliveryJob[]): Promise<void> {
+  async dispatchRetries(tenantId: string, platform: Platform, copies: DeliveryJob[]): Promise<void> {
+    const jobs = onePerEvent(copies, (j) => j.event.id);
     await runWithLogContext({ tenantId }, async () => {
       const routing = await this.deps.routing.routingFor(tenantId);
       const destination = routing.destinations.find((d) => d.platform === platform);
@@ -165,16 +166,44 @@ export class DeliveryPipeline {
 
   /** Follow-up messages first, then the rows, then the counts and log lines. */
   private async record(out: Settlement): Promise<void> {
-    for (const [topic, messages] of groupBy(out.messages, (m) => m.topic)) {
-      await this.deps.producer.send(topic, messages.map((m) => m.message));
+    try {
+      for (const [topic, messages] of groupBy(out.messages, (m) => m.topic)) {
+        await this.deps.producer.send(topic, messages.map((m) => m.message));
+      }
+    } catch (error) {
+      await this.recordWithoutMessages(out);
+      throw error;
     }
     await this.deps.deliveries.record(out.records);
-    for (const r of out.records) {
+    this.count(out.records, out.notes);
+    for (const { destination, tier } of out.retries) this.deps.metrics.retryScheduled(destination, tier);
+  }
+
+  /**
+   * When the follow-up messages could not be produced, the batch comes again and its retrying
+   * and dead rows must wait for their messages. Every other outcome (sent above all) needs no
+   * message: written now, the redelivered batch finds it settled and does not send it again, so
+   * a Kafka outage that outlasts many redeliveries costs no repeated platform calls. A failure
+   * here leaves the batch to come again whole, as before.
+   */
+  private async recordWithoutMessages(out: Settlement): Promise<void> {
+    const standalone = out.records.filter((r) => !NEEDS_MESSAGE.has(r.status));
+    if (standalone.length === 0) return;
+    const ok = await this.deps.deliveries.record(standalone).then(
+      () => true,
+      () => false,
+    );
+    if (!ok) return;
+    const written = new Set(standalone.map((r) => `${r.destination}:${r.eventPk}`));
+    this.count(standalone, out.notes.filter((n) => written.has(`${n.destination}:${n.job.event.id}`)));
+  }
+
+  private count(records: Settlement['records'], notes: Settlement['notes']): void {
+    for (const r of records) {
       this.deps.metrics.delivery(r.tenantId, r.destination, r.status);
       if (r.status === 'dead') this.deps.metrics.deadLetter(r.destination, 'dispatch');
     }
-    for (const { destination, tier } of out.retries) this.deps.metrics.retryScheduled(destination, tier);
-    for (const note of out.notes) this.log(note);
+    for (const note of notes) this.log(note);
   }
 
   /** A span in the event's own trace (no-op when tracing is off or the event has none). */
@@ -187,6 +216,19 @@ export class DeliveryPipeline {
     this.deps.logger[note.level](note.event, { destination: note.destination, event_id: event.eventId, trace_id: event.traceId, ...note.meta });
   }
 }
+
+/**
+ * The first of each event's copies. A batch can hold an event twice (the outbox republishes a
+ * batch whose commit it could not confirm; a replay can meet a scheduled retry): sent once, and
+ * recorded once, since one upsert cannot write the same (event, destination) row twice.
+ */
+function onePerEvent<T>(items: T[], id: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(id(item)) && seen.add(id(item)));
+}
+
+/** Outcomes whose row says a message exists: a retry on its tier, a dead letter. */
+const NEEDS_MESSAGE: ReadonlySet<DeliveryStatus> = new Set(['retrying', 'dead']);
 
 function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
