@@ -2,8 +2,8 @@ import type { IncomingMessage, OutgoingMessage } from './transport';
 import { headerReason } from './retry-message';
 
 export interface DeadLetterInfo {
-  /** Where it failed: `decode` (events topic), `retry` (a retry tier), `dispatch` (past the horizon). */
-  step: 'decode' | 'retry' | 'dispatch';
+  /** Where it failed: `decode` (events topic), `retry` (a retry tier), `dispatch` (past the horizon), `unexpected` (an error no retry cures, the message alone). */
+  step: 'decode' | 'retry' | 'dispatch' | 'unexpected';
   reason: string;
   /** The platform, when the message was for one. */
   destination?: string;

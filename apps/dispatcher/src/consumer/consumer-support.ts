@@ -1,7 +1,7 @@
 import { SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
-import type { Logger, StoredEvent } from '@attribution/core';
+import { redactString, type Logger, type StoredEvent } from '@attribution/core';
 import { isRetryable, tracer, extractTraceContext } from '@attribution/runtime';
-import type { BatchControls, IncomingMessage, OutgoingMessage, Producer } from '@attribution/transport';
+import { deadLetterMessage, type BatchControls, type IncomingMessage, type OutgoingMessage, type Producer } from '@attribution/transport';
 
 /** How long a partition waits when PostgreSQL or Kafka is unreachable; then the batch comes again. */
 export const DEPENDENCY_PAUSE_MS = 5_000;
@@ -43,8 +43,38 @@ export function pauseOnDependencyFailure(error: unknown, controls: BatchControls
   controls.pauseFor(DEPENDENCY_PAUSE_MS);
 }
 
+/** A message for the dead-letter topic, with where it was and why it went there. */
+export interface Letter {
+  message: OutgoingMessage;
+  offset: string;
+  step: string;
+  reason: string;
+}
+
+/**
+ * After a batch failed with an error no retry cures (a bug of ours, a row PostgreSQL refuses):
+ * left as it is, the batch would fail the same way on every redelivery, and the events of it
+ * that were sent would be sent again each time. So each message is dispatched alone; one that
+ * still fails goes to the dead-letter topic with the error (step `unexpected`) and the others are
+ * delivered: one outcome per message. A dependency failure on the way goes up (the batch comes
+ * again, and what was recorded meanwhile is settled).
+ */
+export async function dispatchAlone<T extends { message: IncomingMessage }>(items: T[], dispatch: (item: T) => Promise<void>): Promise<Letter[]> {
+  const letters: Letter[] = [];
+  for (const item of items) {
+    try {
+      await dispatch(item);
+    } catch (error) {
+      if (isRetryable(error)) throw error;
+      const reason = redactString(`${(error as Error).name}: ${(error as Error).message}`.slice(0, 300));
+      letters.push({ message: deadLetterMessage(item.message, { step: 'unexpected', reason }), offset: item.message.offset, step: 'unexpected', reason });
+    }
+  }
+  return letters;
+}
+
 /** Produces a batch's dead letters (nothing when there are none) and logs each. */
-export async function sendDeadLetters(sink: DeadLetterSink, letters: Array<{ message: OutgoingMessage; offset: string; step: string; reason: string }>, logger: Logger): Promise<void> {
+export async function sendDeadLetters(sink: DeadLetterSink, letters: Letter[], logger: Logger): Promise<void> {
   if (letters.length === 0) return;
   await sink.producer.send(sink.topic, letters.map((l) => l.message));
   for (const letter of letters) {

@@ -70,6 +70,52 @@ describe('EventsConsumer', () => {
     await consumer.handleBatch(batch('events', [incoming('events', 3, encodeEventMessage(storedEvent()))]), c);
     expect(state).toEqual({ resolved: undefined, pausedMs: DEPENDENCY_PAUSE_MS });
   });
+
+  it('dispatches a batch that fails for good one message at a time: the failing one is dead-lettered, the rest delivered', async () => {
+    const world = new PipelineWorld();
+    const [good, bad, after] = [storedEvent(), storedEvent(), storedEvent()];
+    const delivered: string[] = [];
+    const consumer = new EventsConsumer({
+      pipeline: {
+        dispatchNew: async (events) => {
+          if (events.some((e) => e.id === bad!.id)) throw new TypeError('cannot read properties of undefined (reading jane@example.com)');
+          delivered.push(...events.map((e) => e.eventId));
+        },
+      },
+      deadLetter: { producer: world.producer, topic: 'dlq' },
+      logger: world.logger,
+    });
+    const { c, state } = controls();
+    const messages = [good!, bad!, after!].map((e, i) => incoming('events', 20 + i, encodeEventMessage(e)));
+    await consumer.handleBatch(batch('events', messages), c);
+
+    expect(delivered).toEqual([good!.eventId, after!.eventId]);
+    const letters = world.produced();
+    expect(letters.map((l) => [l.topic, JSON.parse(l.message.value as string).event.eventId])).toEqual([['dlq', bad!.eventId]]);
+    expect(letters[0]!.message.headers).toMatchObject({ 'dlq-step': 'unexpected', 'dlq-reason': expect.stringMatching(/^TypeError: cannot read properties/) });
+    expect(JSON.stringify(letters[0]!.message.headers)).not.toContain('jane@example.com');
+    expect(world.logEvents()).toEqual(expect.arrayContaining(['dispatch_batch_failed', 'dead_lettered']));
+    expect(state.resolved).toBe('22');
+  });
+
+  it('pauses instead when a dependency goes down while the messages go one at a time', async () => {
+    const world = new PipelineWorld();
+    let calls = 0;
+    const consumer = new EventsConsumer({
+      pipeline: {
+        dispatchNew: async () => {
+          calls += 1;
+          throw calls === 1 ? new RangeError('a bug') : new DependencyUnavailableError('postgres');
+        },
+      },
+      deadLetter: { producer: world.producer, topic: 'dlq' },
+      logger: world.logger,
+    });
+    const { c, state } = controls();
+    await consumer.handleBatch(batch('events', [incoming('events', 3, encodeEventMessage(storedEvent())), incoming('events', 4, encodeEventMessage(storedEvent()))]), c);
+    expect(state).toEqual({ resolved: undefined, pausedMs: DEPENDENCY_PAUSE_MS });
+    expect(world.produced()).toEqual([]);
+  });
 });
 
 describe('RetryConsumer', () => {
@@ -109,6 +155,21 @@ describe('RetryConsumer', () => {
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ failedAttempts: 1, replay: false, consent: { basis: 'consent', adUserData: true, adPersonalization: true } });
     expect(state).toEqual({ resolved: '1', pausedMs: 5_000 });
+  });
+
+  it('dispatches a group that fails for good one retry at a time, dead-lettering the one that still fails', async () => {
+    const world = new PipelineWorld();
+    const [good, bad] = [storedEvent(), storedEvent()];
+    const retried: string[] = [];
+    const consumer = retryConsumer(world, async (_t, _p, jobs) => {
+      if (jobs.some((j) => j.event.id === bad!.id)) throw new Error('a bug of ours');
+      retried.push(...jobs.map((j) => j.event.eventId));
+    });
+    const { c, state } = controls();
+    await consumer.handleBatch(batch('retry', [incoming('retry', 8, due(bad)), incoming('retry', 9, due(good))]), c);
+    expect(retried).toEqual([good!.eventId]);
+    expect(world.produced().map((l) => [l.topic, l.message.headers?.['dlq-step'], JSON.parse(l.message.value as string).event.eventId])).toEqual([['dlq', 'unexpected', bad!.eventId]]);
+    expect(state.resolved).toBe('9');
   });
 
   it('resolves nothing when the dead letter itself cannot be written (Kafka down): the message comes again', async () => {

@@ -1,10 +1,11 @@
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from '@attribution/core';
+import { isRetryable } from '@attribution/runtime';
 import { isPlatform, type Platform } from '@attribution/destinations';
-import { deadLetterMessage, decodeEventMessage, readRetryHeaders, type Batch, type BatchControls, type IncomingMessage, type OutgoingMessage } from '@attribution/transport';
+import { deadLetterMessage, decodeEventMessage, readRetryHeaders, type Batch, type BatchControls, type IncomingMessage } from '@attribution/transport';
 import type { DeliveryJob } from '../delivery/delivery-job';
 import type { DeliveryPipeline } from '../delivery/delivery-pipeline';
-import { consumeSpan, pauseOnDependencyFailure, sendDeadLetters, type DeadLetterSink } from './consumer-support';
+import { consumeSpan, dispatchAlone, pauseOnDependencyFailure, sendDeadLetters, type DeadLetterSink, type Letter } from './consumer-support';
 
 export interface RetryConsumerDeps {
   pipeline: Pick<DeliveryPipeline, 'dispatchRetries'>;
@@ -13,7 +14,7 @@ export interface RetryConsumerDeps {
   now?: () => number;
 }
 
-type Letter = { message: OutgoingMessage; offset: string; step: string; reason: string };
+type DueGroup = { tenantId: string; platform: Platform; items: Array<{ message: IncomingMessage; job: DeliveryJob }> };
 
 /**
  * Consumes the retry tier topics. Within a tier every message waits the same delay, so the
@@ -22,14 +23,15 @@ type Letter = { message: OutgoingMessage; offset: string; step: string; reason: 
  *
  * Every message of the prefix gets one outcome: its delivery is recorded, or, unreadable (no
  * event, no retry headers, a platform this version does not know), it goes to the dead-letter
- * topic with its raw bytes. Offsets are resolved only after both.
+ * topic with its raw bytes. Offsets are resolved only after both. A group that fails otherwise
+ * is dispatched a message at a time (dispatchAlone).
  */
 export class RetryConsumer {
   constructor(private readonly deps: RetryConsumerDeps) {}
 
   readonly handleBatch = async (batch: Batch, controls: BatchControls): Promise<void> => {
     const now = (this.deps.now ?? Date.now)();
-    const due = new Map<string, { tenantId: string; platform: Platform; jobs: DeliveryJob[] }>();
+    const due = new Map<string, DueGroup>();
     const letters: Letter[] = [];
     let lastDueOffset: string | undefined;
     let waitMs = 0;
@@ -48,15 +50,15 @@ export class RetryConsumer {
       const { context, span } = consumeSpan(message, read.job.event);
       spans.push(span);
       const key = `${read.job.event.tenantId}|${read.platform}`;
-      const group = due.get(key) ?? { tenantId: read.job.event.tenantId, platform: read.platform, jobs: [] };
-      group.jobs.push({ ...read.job, trace: context });
+      const group = due.get(key) ?? { tenantId: read.job.event.tenantId, platform: read.platform, items: [] };
+      group.items.push({ message, job: { ...read.job, trace: context } });
       due.set(key, group);
       lastDueOffset = message.offset;
     }
     try {
       await sendDeadLetters(this.deps.deadLetter, letters, this.deps.logger);
-      for (const { tenantId, platform, jobs } of due.values()) {
-        await this.deps.pipeline.dispatchRetries(tenantId, platform, jobs);
+      for (const group of due.values()) {
+        await this.dispatch(group);
         await controls.heartbeat();
       }
     } catch (error) {
@@ -67,6 +69,21 @@ export class RetryConsumer {
     if (lastDueOffset !== undefined) controls.resolveOffset(lastDueOffset);
     if (waitMs > 0) controls.pauseFor(waitMs);
   };
+
+  private async dispatch({ tenantId, platform, items }: DueGroup): Promise<void> {
+    const { pipeline, logger, deadLetter } = this.deps;
+    try {
+      await pipeline.dispatchRetries(
+        tenantId,
+        platform,
+        items.map((i) => i.job),
+      );
+    } catch (error) {
+      if (isRetryable(error)) throw error;
+      logger.error('dispatch_batch_failed', { error, messages: items.length, destination: platform });
+      await sendDeadLetters(deadLetter, await dispatchAlone(items, ({ job }) => pipeline.dispatchRetries(tenantId, platform, [job])), logger);
+    }
+  }
 }
 
 /** A retry message as a job, or why it can never be retried. */
