@@ -40,7 +40,7 @@ export function routed(
   overrides: Partial<RoutedDestination> & Partial<Pick<DestinationConfig, 'status' | 'testMode' | 'rules'>> = {},
 ): RoutedDestination {
   const { status = 'active', testMode = false, rules = {}, ...rest } = overrides;
-  return { platform, problem: null, config: { tenantId: TENANT, platform, status, settings: {}, credentials: {}, testMode, rules }, ...rest };
+  return { platform, problem: null, version: new Date(0), config: { tenantId: TENANT, platform, status, settings: {}, credentials: {}, testMode, rules }, ...rest };
 }
 
 /** Everything the pipeline did, in the order it did it: sends, produced messages, recorded rows. */
@@ -51,6 +51,8 @@ export class PipelineWorld {
   readonly settled = new Map<string, DeliveryStatus>();
   readonly settledAt = new Map<string, DeliveryStatus>();
   readonly marked: string[] = [];
+  /** Platforms an operator set again after the routing was read (DestinationRouting.renewedSince). */
+  readonly renewed = new Set<string>();
   routing: TenantRouting = { consentPolicy: 'block', destinations: [] };
   logs = '';
   readonly metrics = createAppMetrics('dispatcher', 'test', { tenantLabel: true });
@@ -102,7 +104,8 @@ export class PipelineWorld {
 
   readonly destinationRouting = {
     routingFor: async () => this.routing,
-    markNeedsCredentials: async (tenantId: string, platform: string) => void this.marked.push(`${tenantId}:${platform}`),
+    markNeedsCredentials: async (d: RoutedDestination) => void this.marked.push(`${d.config.tenantId}:${d.platform}`),
+    renewedSince: async (d: RoutedDestination) => this.renewed.has(d.platform),
   };
 
   records(): DeliveryRecord[] {

@@ -188,6 +188,27 @@ describe('DeliveryPipeline', () => {
     expect(world.records().map((r) => r.status)).toEqual(['parked', 'parked']);
     expect(world.marked).toEqual([`${TENANT}:meta`]);
     expect(world.logEvents()).toEqual(['auth_error']);
+    expect(world.produced()).toEqual([]);
+  });
+
+  it('replays what it parked when an operator set the destination while the batch was in flight', async () => {
+    const world = new PipelineWorld();
+    world.routing = { consentPolicy: 'block', destinations: [routed('meta', { status: 'needs_credentials' }), routed('ga4')] };
+    world.renewed.add('meta');
+    const meta = world.adapter('meta', () => ({ kind: 'sent', statusCode: 200 }));
+    const ga4 = world.adapter('ga4', () => ({ kind: 'sent', statusCode: 204 }));
+    const events = [storedEvent(), storedEvent()];
+    await pipeline(world, [['meta', meta], ['ga4', ga4]]).dispatchNew(events);
+
+    expect(world.records().map((r) => `${r.destination}:${r.status}`).sort()).toEqual(['ga4:sent', 'ga4:sent', 'meta:parked', 'meta:parked']);
+    const replays = world.produced();
+    expect(replays.map((p) => [p.topic, p.message.headers?.['x-destination'], p.message.headers?.['x-replay'], JSON.parse(p.message.value as string).event.eventId])).toEqual(
+      events.map((e) => ['t.events.retry.30s', 'meta', '1', e.eventId]),
+    );
+    // The rows first: the replay is what settles them, never a message for a row not written.
+    const kinds = world.steps.map((s) => s.kind);
+    expect(kinds.lastIndexOf('record')).toBeLessThan(kinds.indexOf('produce'));
+    expect(world.logEvents()).toContain('parked_replayed');
   });
 
   it('retries the events of an adapter that throws or forgets some, so none is left without a record', async () => {

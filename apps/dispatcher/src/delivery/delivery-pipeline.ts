@@ -3,7 +3,7 @@ import { runWithLogContext, type Logger, type StoredEvent } from '@attribution/c
 import type { DeliveryRepository, DeliveryStatus } from '@attribution/db';
 import { platformDefinition, type DestinationAdapter, type Platform, type SendOutcome } from '@attribution/destinations';
 import { tracer } from '@attribution/runtime';
-import type { Producer, Topics } from '@attribution/transport';
+import { retryMessage, type Producer, type Topics } from '@attribution/transport';
 import type { DispatcherMetrics } from '../dispatcher.metrics';
 import type { DestinationRouting, RoutedDestination } from '../routing/destination-routing';
 import type { CircuitBreaker } from './circuit-breaker';
@@ -58,7 +58,9 @@ export class DeliveryPipeline {
         // messages and one upsert; those of the destinations that finished are written even
         // when another failed (the batch comes again, and they are not sent twice).
         const results = await Promise.allSettled(destinations.map((d) => this.deliver(d, jobs, routing.consentPolicy, settled.get(d.platform)!)));
-        await this.record(mergeSettlements(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))));
+        const done = mergeSettlements(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])));
+        await this.record(done);
+        await this.replayIfRenewed(destinations, jobs, done);
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed) throw failed.reason;
       }),
@@ -79,8 +81,28 @@ export class DeliveryPipeline {
         jobs.map((j) => j.event.id),
         [platform],
       );
-      await this.record(await this.deliver(destination, jobs, routing.consentPolicy, settled.get(platform)!));
+      const done = await this.deliver(destination, jobs, routing.consentPolicy, settled.get(platform)!);
+      await this.record(done);
+      await this.replayIfRenewed([destination], jobs, done);
     });
+  }
+
+  /**
+   * Parked against credentials an operator has replaced meanwhile. `destination set` replays what
+   * is parked once it has committed; a batch routed before that and recorded after it would stay
+   * parked. So after parked rows are written their destination is read again, and when it was set
+   * since this batch's routing read it, those deliveries are replayed here, as the CLI would.
+   */
+  private async replayIfRenewed(destinations: RoutedDestination[], jobs: DeliveryJob[], done: Settlement): Promise<void> {
+    const byPk = new Map(jobs.map((j) => [j.event.id, j]));
+    for (const destination of destinations) {
+      const parked = done.records.filter((r) => r.destination === destination.platform && r.status === 'parked');
+      if (parked.length === 0 || !(await this.deps.routing.renewedSince(destination))) continue;
+      const dueAt = (this.deps.now ?? Date.now)();
+      const messages = parked.map((r) => retryMessage(byPk.get(r.eventPk)!.event, { destination: destination.platform, attempt: 0, dueAt, replay: true }, 'replay of parked delivery'));
+      await this.deps.producer.send(this.deps.topics.retries[0]!.name, messages);
+      this.deps.logger.info('parked_replayed', { destination: destination.platform, deliveries: messages.length, reason: 'destination set while the batch was in flight' });
+    }
   }
 
   /** Plans and sends one destination's jobs; what it decided, to be recorded by the caller. */
@@ -99,7 +121,7 @@ export class DeliveryPipeline {
     if (out.authFailure) {
       this.deps.metrics.authError(destination.config.tenantId, platform);
       this.deps.logger.error('auth_error', { destination: platform, reason: out.authFailure, events: out.records.length });
-      await this.deps.routing.markNeedsCredentials(destination.config.tenantId, platform);
+      await this.deps.routing.markNeedsCredentials(destination);
     }
     return out;
   }

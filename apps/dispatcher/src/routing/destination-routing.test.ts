@@ -37,13 +37,45 @@ function routing(rows: Destination[], keys: CredentialsKey | CredentialsKeyring 
 
 describe('DestinationRouting', () => {
   it('opens the credentials and hands the adapter settings parsed with the platform schema', async () => {
-    const { routing: r } = routing([row('meta', { pixel_id: '123', extra: 'x' }, { access_token: 'EAAtoken-123' }), row('ga4', { measurement_id: 'g-abc1234' }, { api_secret: 'secret-1234' })]);
+    const rows = [row('meta', { pixel_id: '123', extra: 'x' }, { access_token: 'EAAtoken-123' }), row('ga4', { measurement_id: 'g-abc1234' }, { api_secret: 'secret-1234' }, KEY, { updatedAt: new Date('2026-01-02T03:04:05.678Z') })];
+    const { routing: r } = routing(rows);
     const { consentPolicy, destinations } = await r.routingFor(TENANT);
     expect(consentPolicy).toBe('allow');
     expect(destinations).toEqual([
-      { platform: 'meta', problem: null, config: { tenantId: TENANT, platform: 'meta', status: 'active', settings: { pixel_id: '123' }, credentials: { access_token: 'EAAtoken-123' }, testMode: false, rules: {} } },
-      { platform: 'ga4', problem: null, config: { tenantId: TENANT, platform: 'ga4', status: 'active', settings: { measurement_id: 'G-ABC1234' }, credentials: { api_secret: 'secret-1234' }, testMode: false, rules: {} } },
+      {
+        platform: 'meta',
+        problem: null,
+        version: rows[0]!.updatedAt,
+        config: { tenantId: TENANT, platform: 'meta', status: 'active', settings: { pixel_id: '123' }, credentials: { access_token: 'EAAtoken-123' }, testMode: false, rules: {} },
+      },
+      {
+        platform: 'ga4',
+        problem: null,
+        version: new Date('2026-01-02T03:04:05.678Z'),
+        config: { tenantId: TENANT, platform: 'ga4', status: 'active', settings: { measurement_id: 'G-ABC1234' }, credentials: { api_secret: 'secret-1234' }, testMode: false, rules: {} },
+      },
     ]);
+  });
+
+  it('does not cache a read that a change notification overtook, so the next batch reads the change', async () => {
+    let release: () => void = () => undefined;
+    let reads = 0;
+    const repository = {
+      routing: async () => {
+        reads += 1;
+        if (reads === 1) await new Promise<void>((resolve) => (release = resolve));
+        return { consentPolicy: 'allow' as const, destinations: [] };
+      },
+    } as unknown as DestinationRepository;
+    const r = new DestinationRouting({ credentialsKey: KEY, cacheTtlMs: 60_000 }, { destinations: repository, logger: new PipelineWorld().logger });
+    const inFlight = r.routingFor(TENANT);
+    await new Promise((resolve) => setImmediate(resolve));
+    r.invalidate(TENANT); // `destination set` committed while the read was on its way
+    release();
+    await inFlight;
+    await r.routingFor(TENANT);
+    await r.routingFor(TENANT);
+    expect(reads).toBe(2);
   });
 
   it('hands over the test mode and event rules as stored, and parks a destination whose stored rules no longer pass', async () => {

@@ -19,6 +19,8 @@ export interface RoutedDestination {
   platform: Platform;
   config: DestinationConfig;
   problem: DestinationProblem | null;
+  /** The row's updated_at when it was read: which credentials this routing holds. */
+  version: Date;
 }
 
 export interface TenantRouting {
@@ -40,6 +42,8 @@ interface CacheEntry {
  */
 export class DestinationRouting {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Bumped by every invalidation: a read that started before one must not fill the cache. */
+  private generation = 0;
 
   constructor(
     /** A keyring during a key rotation: rows sealed under either key open. */
@@ -50,22 +54,30 @@ export class DestinationRouting {
   async routingFor(tenantId: string): Promise<TenantRouting> {
     const cached = this.cache.get(tenantId);
     if (cached && cached.expiresAt > Date.now()) return cached.routing;
+    const generation = this.generation;
     const stored = await this.deps.destinations.routing(tenantId);
     const routing: TenantRouting = {
       consentPolicy: stored.consentPolicy,
       destinations: stored.destinations.flatMap((row) => this.open(tenantId, row)),
     };
-    this.cache.set(tenantId, { routing, expiresAt: Date.now() + this.config.cacheTtlMs });
+    // A change notified while this read was on its way may not be in what it read.
+    if (generation === this.generation) this.cache.set(tenantId, { routing, expiresAt: Date.now() + this.config.cacheTtlMs });
     return routing;
   }
 
-  /** The platform refused the credentials: park this destination until an operator renews them. */
-  async markNeedsCredentials(tenantId: string, platform: Platform): Promise<void> {
-    await this.deps.destinations.markNeedsCredentials(tenantId, platform);
-    this.invalidate(tenantId);
+  /** The platform refused these credentials: park the destination until an operator renews them (unless one did meanwhile). */
+  async markNeedsCredentials(destination: RoutedDestination): Promise<void> {
+    await this.deps.destinations.markNeedsCredentials(destination.config.tenantId, destination.platform, destination.version);
+    this.invalidate(destination.config.tenantId);
+  }
+
+  /** Whether an operator set the destination again since this routing read it. */
+  renewedSince(destination: RoutedDestination): Promise<boolean> {
+    return this.deps.destinations.renewedSince(destination.config.tenantId, destination.platform, destination.version);
   }
 
   invalidate(tenantId?: string): void {
+    this.generation += 1;
     if (tenantId) this.cache.delete(tenantId);
     else this.cache.clear();
   }
@@ -85,7 +97,7 @@ export class DestinationRouting {
     } catch (error) {
       this.deps.logger.error('destination_credentials_unreadable', { tenant_id: tenantId, destination: row.platform, error });
       const reason = "destination credentials cannot be opened with this dispatcher's CREDENTIALS_KEY";
-      return [{ platform: row.platform, problem: { reason, operatorMustSet: false }, config: { ...base, settings: {}, credentials: {} } }];
+      return [{ platform: row.platform, problem: { reason, operatorMustSet: false }, config: { ...base, settings: {}, credentials: {} }, version: row.updatedAt }];
     }
     const definition = platformDefinition(row.platform);
     // Values that were checked when written, checked again as they are read: the adapter gets them typed.
@@ -99,6 +111,6 @@ export class DestinationRouting {
           ? `destination event rules are invalid: ${rules.error.message}`
           : null;
     const problem = invalid ? { reason: invalid, operatorMustSet: true } : null;
-    return [{ platform: row.platform, problem, config: { ...base, settings: settings.value, credentials: secrets.value } }];
+    return [{ platform: row.platform, problem, config: { ...base, settings: settings.value, credentials: secrets.value }, version: row.updatedAt }];
   }
 }

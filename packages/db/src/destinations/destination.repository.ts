@@ -52,9 +52,21 @@ export class DestinationRepository {
     return count > 0;
   }
 
-  /** The platform refused the credentials: park this destination until an operator renews them. */
-  async markNeedsCredentials(tenantId: string, platform: string): Promise<void> {
-    await this.db.destination.updateMany({ where: { tenantId, platform }, data: { status: 'needs_credentials' } });
+  /**
+   * The platform refused the credentials: park this destination until an operator renews them.
+   * With `seen` (the row's updated_at when the refused credentials were read), only if the row is
+   * still that one: credentials an operator set meanwhile are not marked for the old ones' refusal.
+   * True when the row was marked.
+   */
+  async markNeedsCredentials(tenantId: string, platform: string, seen?: Date): Promise<boolean> {
+    const { count } = await this.db.destination.updateMany({ where: { tenantId, platform, ...(seen ? { updatedAt: seen } : {}) }, data: { status: 'needs_credentials' } });
+    return count > 0;
+  }
+
+  /** Whether an operator set the destination again (active, changed) after `seen`. */
+  async renewedSince(tenantId: string, platform: string, seen: Date): Promise<boolean> {
+    const count = await this.db.destination.count({ where: { tenantId, platform, status: 'active', updatedAt: { gt: seen } } });
+    return count > 0;
   }
 
   /** A missing tenant routes nowhere, under the default policy. */
