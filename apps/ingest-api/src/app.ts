@@ -4,6 +4,7 @@ import type { PublishedPixel } from '@attribution/pixel';
 import type { ReadinessCheck } from '@attribution/runtime';
 import type { ApiKeyService } from './auth/api-key.service';
 import type { EventService } from './events/event.service';
+import { sendError } from './http/error-codes';
 import { errorHandler } from './http/error-handler';
 import { eventsRoute } from './http/events.route';
 import { healthRoute } from './http/health.route';
@@ -52,9 +53,7 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'not_found', message: 'No such endpoint' });
-  });
+  app.use((_req, res) => sendError(res, 'not_found', 'No such endpoint'));
   app.use(errorHandler(deps.logger));
   return app;
 }
