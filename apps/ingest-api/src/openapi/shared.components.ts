@@ -62,8 +62,8 @@ export const SHARED_COMPONENTS = {
     },
   },
   headers: {
-    TraceParent: { description: "The request's W3C trace context (the caller's trace when it sent one)", schema: { type: 'string' } },
-    TraceId: { description: "The request's trace id", schema: TRACE_ID },
+    TraceParent: { description: "The request's W3C trace context (the caller's trace when it sent one)", required: true, schema: { type: 'string' } },
+    TraceId: { description: "The request's trace id", required: true, schema: TRACE_ID },
     RetryAfter: { description: 'Seconds to wait before retrying', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
   },
 };
