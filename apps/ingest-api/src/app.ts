@@ -57,7 +57,7 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );
-  app.use((_req, res) => sendError(res, 'not_found', 'No such endpoint'));
+  app.use((_req, res) => sendError(res, 'not_found'));
   app.use(errorHandler(deps.logger));
   return app;
 }

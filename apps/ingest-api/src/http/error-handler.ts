@@ -19,14 +19,14 @@ interface BodyParserError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     const parserType = (error as BodyParserError | null)?.type;
-    if (parserType === 'entity.parse.failed') return sendError(res, 'invalid_json', 'Invalid JSON');
-    if (parserType === 'entity.too.large') return sendError(res, 'payload_too_large', 'Request body is too large');
+    if (parserType === 'entity.parse.failed') return sendError(res, 'invalid_json');
+    if (parserType === 'entity.too.large') return sendError(res, 'payload_too_large');
     if (parserType === 'encoding.unsupported' || parserType === 'charset.unsupported') {
-      return sendError(res, 'unsupported_encoding', 'Unsupported content encoding or charset');
+      return sendError(res, 'unsupported_encoding');
     }
     if (error instanceof ValidationFailedError) {
       const details = error.problems.map((problem) => ({ ...problem, field: safeFieldPath(problem.field), message: withoutValue(problem.message) }));
-      return sendError(res, 'validation_failed', 'Request failed validation', details);
+      return sendError(res, 'validation_failed', details);
     }
     if (error instanceof AuthenticationError) {
       logAuthError(logger, error);
@@ -42,23 +42,23 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof DependencyUnavailableError) {
       logger.warn('dependency_unavailable', { dependency: error.dependency, error });
       res.set('Retry-After', '5');
-      return sendError(res, 'unavailable', 'Service temporarily unavailable, retry later');
+      return sendError(res, 'unavailable');
     }
     if (isUnstorableValueError(error)) {
       // The batching writer splits a refused statement until only the request at fault fails.
       logger.warn('request_value_refused', { error });
-      return sendError(res, 'unstorable_value', 'Request contains text that cannot be stored (a NUL character or an unpaired UTF-16 surrogate)');
+      return sendError(res, 'unstorable_value');
     }
     if (isStackOverflow(error)) {
       // Only input nested thousands of levels deep recurses this far (validation, JSON.stringify).
       logger.warn('request_too_deep', { error });
-      return sendError(res, 'too_deeply_nested', 'Request body is nested too deeply');
+      return sendError(res, 'too_deeply_nested');
     }
     // Any other client error a parser or the router raises (an aborted upload, a malformed
     // percent-encoding): all of them are 400s, whatever status they were created with.
-    if ((error as BodyParserError | null)?.status && (error as BodyParserError).status! < 500) return sendError(res, 'bad_request', 'Bad request');
+    if ((error as BodyParserError | null)?.status && (error as BodyParserError).status! < 500) return sendError(res, 'bad_request');
     logger.error('request_failed', { error });
-    return sendError(res, 'internal', 'Internal error');
+    return sendError(res, 'internal');
   };
 }
 

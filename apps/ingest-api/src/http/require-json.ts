@@ -6,6 +6,6 @@ export function requireJson(): RequestHandler {
   return (req, res, next) => {
     const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type === 'application/json' || type === 'text/plain') return next();
-    sendError(res, 'unsupported_media_type', 'Content-Type must be application/json');
+    sendError(res, 'unsupported_media_type');
   };
 }

@@ -1,3 +1,5 @@
+import { ERRORS } from '../http/error-codes';
+
 /**
  * The examples of POST /v1/events. A request example and the response example of the same name
  * go together: the integration test sends each request example to a running API and expects
@@ -75,19 +77,19 @@ export const ACCEPTED_EXAMPLES = {
   retried: { summary: 'The same event sent again: counted, not stored twice', value: { accepted: 0, duplicates: 1, trace_id: TRACE_ID } },
 };
 
+const REFUSED = { error: 'validation_failed', message: ERRORS.validation_failed.message };
+
 /** Examples of refusals that follow from the body alone, by name (see the request examples). */
 export const VALIDATION_EXAMPLES = {
   milliseconds: {
     value: {
-      error: 'validation_failed',
-      message: 'Request failed validation',
+      ...REFUSED,
       details: [{ index: 0, field: 'event_time', message: 'is in the future (expected unix seconds, not milliseconds)' }],
     },
   },
   invalid_in_batch: {
     value: {
-      error: 'validation_failed',
-      message: 'Request failed validation',
+      ...REFUSED,
       details: [
         { index: 1, field: 'event_name', message: 'is required' },
         { index: 1, field: 'colour', message: 'is not allowed' },

@@ -4,7 +4,7 @@ import { ACTION_SOURCES, EventSchema, MAX_BATCH_EVENTS } from '@attribution/core
 import { readManifest } from '@attribution/pixel';
 import { OpenApiSchemas, problems } from '../../test/openapi-schemas';
 import { REQUEST_SCHEMAS } from '../events/validate-events';
-import { ERROR_STATUS } from '../http/error-codes';
+import { ERRORS } from '../http/error-codes';
 import { buildOpenApiDocument } from './openapi.document';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- walking a JSON document
@@ -69,8 +69,8 @@ describe('the OpenAPI document', () => {
       }
     }
     const unrouted = ['method_not_allowed']; // answered on the pixel paths for methods they do not serve
-    const expected = Object.entries(ERROR_STATUS).filter(([code]) => !unrouted.includes(code));
-    expect([...documented].sort()).toEqual(expected.map(([code, status]) => [code, String(status)]).sort());
+    const expected = Object.entries(ERRORS).filter(([code]) => !unrouted.includes(code));
+    expect([...documented].sort()).toEqual(expected.map(([code, { status }]) => [code, String(status)]).sort());
   });
 
   it('lists the published pixel versions', () => {

@@ -35,7 +35,7 @@ export function pixelRoute(versions: readonly PublishedPixel[], onServed?: (vers
     .all((req, res, next) => {
       if (!assets.has(req.path)) return next();
       res.set('Allow', 'GET, HEAD');
-      sendError(res, 'method_not_allowed', 'Only GET and HEAD are allowed here');
+      sendError(res, 'method_not_allowed');
     });
   return router;
 }
