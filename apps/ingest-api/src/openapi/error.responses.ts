@@ -5,7 +5,7 @@ import type { JsonSchema } from './joi-json-schema';
 const WHEN: Record<ErrorCode, string> = {
   invalid_json: 'the body is not JSON',
   validation_failed:
-    'the body is not one valid event or `{"events": [...]}`. `details` has one entry per problem, by event index (0 for a single event) and field path; values are never echoed, and nothing of the request is stored. NUL characters, unpaired UTF-16 surrogates and nesting deeper than 32 levels are refused here too',
+    'the body is not one valid event or `{"events": [...]}`. `details` has one entry per problem, by event index (0 for a single event) and field path; values are never echoed, and nothing of the request is stored. NUL characters, unpaired UTF-16 surrogates and nesting deeper than the limit are refused here too',
   unstorable_value: 'PostgreSQL refused a text value of the request',
   too_deeply_nested: 'the body is nested too deeply to be validated',
   bad_request: 'the request could not be read (an aborted upload, a malformed URL)',

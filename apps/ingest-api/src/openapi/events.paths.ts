@@ -1,4 +1,5 @@
-import { MAX_BATCH_EVENTS, MAX_CUSTOM_DATA_BYTES } from '@attribution/core';
+import { MAX_BATCH_EVENTS, MAX_CUSTOM_DATA_BYTES, MAX_EVENT_AGE_SECONDS, MAX_EVENT_FUTURE_SECONDS } from '@attribution/core';
+import { MAX_BODY_DEPTH } from '../events/scan-body';
 import { ALLOWED_HEADERS, ALLOWED_METHODS, PREFLIGHT_MAX_AGE_SECONDS } from '../http/cors';
 import { errorResponse } from './error.responses';
 import { ACCEPTED_EXAMPLES, BEACON_REQUEST_EXAMPLES, JSON_REQUEST_EXAMPLES, VALIDATION_EXAMPLES } from './events.examples';
@@ -9,8 +10,9 @@ const RETRY_AFTER = { 'Retry-After': { $ref: '#/components/headers/RetryAfter' }
 
 const BODY_RULES = [
   `One event, or \`{"events": [...]}\` with 1 to ${MAX_BATCH_EVENTS} events; unknown keys are refused except in \`custom_data\`.`,
-  'Checked beyond the schema: `event_time` at most 7 days old and at most 10 minutes ahead (a value in milliseconds is refused with that hint),',
-  `\`custom_data\` at most ${MAX_CUSTOM_DATA_BYTES} bytes as JSON, no NUL characters or unpaired UTF-16 surrogates, nesting at most 32 levels.`,
+  `Checked beyond the schema: \`event_time\` at most ${MAX_EVENT_AGE_SECONDS / 86_400} days old and at most ${MAX_EVENT_FUTURE_SECONDS / 60} minutes ahead`,
+  `(a value in milliseconds is refused with that hint), \`custom_data\` at most ${MAX_CUSTOM_DATA_BYTES} bytes as JSON,`,
+  `no NUL characters or unpaired UTF-16 surrogates, nesting at most ${MAX_BODY_DEPTH} levels.`,
   'A public key cannot choose `client_ip_address` or `client_user_agent`: both come from the connection.',
 ].join(' ');
 
