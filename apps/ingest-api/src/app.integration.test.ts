@@ -9,6 +9,7 @@ import { createApp } from './app';
 import { ApiKeyService } from './auth/api-key.service';
 import { RateLimiter } from './http/rate-limiter';
 import { EventService } from './events/event.service';
+import { loadOpenApiDocument } from './openapi/openapi-document.loader';
 import { loadVerifiedPixels } from './pixel/verified-pixels.loader';
 
 const now = () => Date.now();
@@ -42,6 +43,7 @@ describe('ingest-api HTTP contract (real PostgreSQL)', () => {
       rateLimiter: new RateLimiter({ perSecond: 1, burst: 40 }),
       readiness: { postgres: () => db.$queryRaw`SELECT 1`.then(() => undefined) },
       pixels: loadVerifiedPixels(),
+      openApiDocument: loadOpenApiDocument(),
       isStopping: () => false,
       http: { bodyLimitBytes: 64 * 1024, trustProxy: 'loopback' },
     });

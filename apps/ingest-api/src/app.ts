@@ -4,11 +4,13 @@ import type { PublishedPixel } from '@attribution/pixel';
 import type { ReadinessCheck } from '@attribution/runtime';
 import type { ApiKeyService } from './auth/api-key.service';
 import type { EventService } from './events/event.service';
+import { sendError } from './http/error-codes';
 import { errorHandler } from './http/error-handler';
 import { eventsRoute } from './http/events.route';
 import { healthRoute } from './http/health.route';
 import type { RateLimiter } from './http/rate-limiter';
 import { traceContext } from './http/trace-context';
+import { openApiRoute } from './openapi/openapi.route';
 import { pixelRoute } from './pixel/pixel.route';
 
 export interface AppDeps {
@@ -19,6 +21,8 @@ export interface AppDeps {
   readiness: Record<string, ReadinessCheck>;
   /** Served at /<version>/tracking.js; already verified against the manifest. */
   pixels: readonly PublishedPixel[];
+  /** The OpenAPI document of this build (dist/openapi.json), served at /v1/openapi.json. */
+  openApiDocument: Buffer;
   isStopping: () => boolean;
   http: { bodyLimitBytes: number; trustProxy: string };
   metrics?: {
@@ -33,13 +37,14 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // Express hashes every response body into an ETag by default; for 202s and errors nobody
-  // revalidates, that is a SHA-1 per request for nothing. The pixel sets its own (pixel.route.ts).
+  // revalidates, that is a SHA-1 per request for nothing. The pixel and the OpenAPI document set their own.
   app.set('etag', false);
   app.set('trust proxy', parseTrustProxy(deps.http.trustProxy));
-  // Before the trace context: a response CDNs share must not carry one visitor's trace id, and
+  // Before the trace context: responses CDNs share must not carry one visitor's trace id, and
   // probes (every few seconds, from every orchestrator) are not
   // requests anyone looks for in Jaeger; they would also use up the sampler's budget.
   app.use(pixelRoute(deps.pixels, deps.metrics?.pixelServed));
+  app.use(openApiRoute(deps.openApiDocument));
   app.use(healthRoute(deps.readiness, deps.isStopping));
   app.use(traceContext());
   if (deps.metrics) app.use(deps.metrics.middleware);
@@ -52,9 +57,7 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'not_found', message: 'No such endpoint' });
-  });
+  app.use((_req, res) => sendError(res, 'not_found'));
   app.use(errorHandler(deps.logger));
   return app;
 }

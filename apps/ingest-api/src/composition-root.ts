@@ -14,6 +14,7 @@ import { EventService } from './events/event.service';
 import { createIngestMetrics } from './ingest.metrics';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { watchOutbox } from './outbox/outbox-gauge';
+import { loadOpenApiDocument } from './openapi/openapi-document.loader';
 import { loadVerifiedPixels } from './pixel/verified-pixels.loader';
 
 export interface IngestApiDeps {
@@ -41,8 +42,9 @@ export interface RunningIngestApi {
  */
 export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps): Promise<RunningIngestApi> {
   const { db, transport, logger, lifecycle } = deps;
-  // First, so that altered pixel files stop the boot before any connection is opened.
+  // First, so that altered pixel files or a missing document stop the boot before any connection is opened.
   const pixels = loadVerifiedPixels();
+  const openApiDocument = loadOpenApiDocument();
   const appMetrics = deps.metrics ?? createAppMetrics('ingest-api', config.observability.version, config.observability.metrics);
   const metrics = createIngestMetrics(appMetrics);
   const producer = transport.createProducer();
@@ -90,6 +92,7 @@ export async function startIngestApi(config: IngestConfig, deps: IngestApiDeps):
     rateLimiter: new RateLimiter(config.rateLimit),
     readiness,
     pixels,
+    openApiDocument,
     isStopping: () => lifecycle.stopping,
     http: config.http,
     metrics: { middleware: metrics.middleware(), pixelServed: metrics.pixelServed },

@@ -12,7 +12,7 @@ runMain('attribution', async () => {
   const lines = [
     '',
     `Attribution engine is running (${engine.embeddedDataDir ? `embedded PostgreSQL in ${engine.embeddedDataDir}` : 'external PostgreSQL'}, ${env.KAFKA_BROKERS ? 'Kafka' : 'in-process bus'})`,
-    `  ingest-api  ${engine.ingestUrl}   (POST /v1/events, GET /<version>/tracking.js, GET /health, GET /ready)`,
+    `  ingest-api  ${engine.ingestUrl}   (POST /v1/events, GET /<version>/tracking.js, GET /v1/openapi.json, GET /health, GET /ready)`,
     `      ops     ${engine.ingestOpsUrl}   (GET /metrics, GET /health, GET /ready)`,
     `  dispatcher  ${engine.dispatcherUrl}   (GET /metrics, GET /health, GET /ready)`,
     `  pruner      ${engine.prunerUrl}   (GET /metrics, GET /health, GET /ready)`,

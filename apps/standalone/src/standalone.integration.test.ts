@@ -45,6 +45,10 @@ describe('standalone engine process', () => {
     const [, secretKey] = await app.waitForOutput(/secret key: (sk_\S+)/);
     expect((await fetch(`${ingestUrl}/health`)).status).toBe(200);
     expect((await fetch(`${ingestUrl}/ready`)).status).toBe(200);
+    // The engine composes the ingest-api: its contract is served here too.
+    const contract = await fetch(`${ingestUrl}/v1/openapi.json`);
+    expect(contract.status).toBe(200);
+    expect(await contract.json()).toMatchObject({ openapi: expect.stringMatching(/^3\.1\./), paths: { '/v1/events': { post: expect.any(Object) } } });
 
     const post = (eventId: string) =>
       fetch(`${ingestUrl}/v1/events`, {

@@ -1,6 +1,8 @@
 import type { RequestHandler } from 'express';
 
-const ALLOWED_HEADERS = 'content-type, x-api-key, traceparent';
+export const ALLOWED_METHODS = 'POST, OPTIONS';
+export const ALLOWED_HEADERS = 'content-type, x-api-key, traceparent';
+export const PREFLIGHT_MAX_AGE_SECONDS = 600;
 const EXPOSED_HEADERS = 'traceparent, x-trace-id, retry-after';
 
 /**
@@ -25,9 +27,9 @@ export function preflight(): RequestHandler {
   return (req, res) => {
     res.vary('Origin');
     res.vary('Access-Control-Request-Headers');
-    res.set('Access-Control-Allow-Methods', 'POST, OPTIONS');
+    res.set('Access-Control-Allow-Methods', ALLOWED_METHODS);
     res.set('Access-Control-Allow-Headers', ALLOWED_HEADERS);
-    res.set('Access-Control-Max-Age', '600');
+    res.set('Access-Control-Max-Age', String(PREFLIGHT_MAX_AGE_SECONDS));
     res.status(204).end();
   };
 }

@@ -4,6 +4,7 @@ import { isUnstorableValueError } from '@attribution/db';
 import { DependencyUnavailableError } from '@attribution/runtime';
 import { AuthenticationError, ForbiddenError } from '../auth/auth-errors';
 import { ValidationFailedError } from '../events/validation-errors';
+import { sendError } from './error-codes';
 import { RateLimitedError } from './rate-limiter';
 
 interface BodyParserError {
@@ -18,47 +19,46 @@ interface BodyParserError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     const parserType = (error as BodyParserError | null)?.type;
-    if (parserType === 'entity.parse.failed') return res.status(400).json({ error: 'invalid_json', message: 'Invalid JSON' });
-    if (parserType === 'entity.too.large') return res.status(413).json({ error: 'payload_too_large', message: 'Request body is too large' });
+    if (parserType === 'entity.parse.failed') return sendError(res, 'invalid_json');
+    if (parserType === 'entity.too.large') return sendError(res, 'payload_too_large');
     if (parserType === 'encoding.unsupported' || parserType === 'charset.unsupported') {
-      return res.status(415).json({ error: 'unsupported_encoding', message: 'Unsupported content encoding or charset' });
+      return sendError(res, 'unsupported_encoding');
     }
     if (error instanceof ValidationFailedError) {
       const details = error.problems.map((problem) => ({ ...problem, field: safeFieldPath(problem.field), message: withoutValue(problem.message) }));
-      return res.status(400).json({ error: 'validation_failed', message: 'Request failed validation', details });
+      return sendError(res, 'validation_failed', details);
     }
     if (error instanceof AuthenticationError) {
       logAuthError(logger, error);
-      return res.status(401).json({ error: 'unauthenticated', message: error.message });
+      return sendError(res, 'unauthenticated', error.message);
     }
-    if (error instanceof ForbiddenError) return res.status(403).json({ error: 'forbidden', message: error.message });
+    if (error instanceof ForbiddenError) return sendError(res, 'forbidden', error.message);
     if (error instanceof RateLimitedError) {
-      return res.status(429).set('Retry-After', String(error.retryAfterSeconds)).json({ error: 'rate_limited', message: error.message });
+      res.set('Retry-After', String(error.retryAfterSeconds));
+      return sendError(res, 'rate_limited', error.message);
     }
     // Every database and bus client maps its connection failures to this error at the source
     // (packages/db db-errors.ts, the Kafka transport): an outage is a 503 the client retries.
     if (error instanceof DependencyUnavailableError) {
       logger.warn('dependency_unavailable', { dependency: error.dependency, error });
-      return res.status(503).set('Retry-After', '5').json({ error: 'unavailable', message: 'Service temporarily unavailable, retry later' });
+      res.set('Retry-After', '5');
+      return sendError(res, 'unavailable');
     }
     if (isUnstorableValueError(error)) {
       // The batching writer splits a refused statement until only the request at fault fails.
       logger.warn('request_value_refused', { error });
-      return res.status(400).json({
-        error: 'unstorable_value',
-        message: 'Request contains text that cannot be stored (a NUL character or an unpaired UTF-16 surrogate)',
-      });
+      return sendError(res, 'unstorable_value');
     }
     if (isStackOverflow(error)) {
       // Only input nested thousands of levels deep recurses this far (validation, JSON.stringify).
       logger.warn('request_too_deep', { error });
-      return res.status(400).json({ error: 'too_deeply_nested', message: 'Request body is nested too deeply' });
+      return sendError(res, 'too_deeply_nested');
     }
-    if ((error as BodyParserError | null)?.status && (error as BodyParserError).status! < 500) {
-      return res.status((error as BodyParserError).status!).json({ error: 'bad_request', message: 'Bad request' });
-    }
+    // Any other client error a parser or the router raises (an aborted upload, a malformed
+    // percent-encoding): all of them are 400s, whatever status they were created with.
+    if ((error as BodyParserError | null)?.status && (error as BodyParserError).status! < 500) return sendError(res, 'bad_request');
     logger.error('request_failed', { error });
-    return res.status(500).json({ error: 'internal', message: 'Internal error' });
+    return sendError(res, 'internal');
   };
 }
 

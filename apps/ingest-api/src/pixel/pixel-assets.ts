@@ -22,8 +22,10 @@ const ETAG_HASH_CHARS = 16;
  * withdrawn from the manifest leaves every cache within the hour, and meanwhile a CDN
  * revalidates for the price of a 304 thanks to the ETag.
  */
+export const PIXEL_CACHE_CONTROL = 'public, max-age=3600';
+
 const SHARED_HEADERS = {
-  'Cache-Control': 'public, max-age=3600',
+  'Cache-Control': PIXEL_CACHE_CONTROL,
   Vary: 'Accept-Encoding',
   // Served like a public CDN: any site may load and time the script, no credentials involved.
   'Access-Control-Allow-Origin': '*',

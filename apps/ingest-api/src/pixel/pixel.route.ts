@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { PublishedPixel } from '@attribution/pixel';
+import { sendError } from '../http/error-codes';
 import { isNotModified } from './conditional-get';
 import { negotiateEncoding } from './negotiate-encoding';
 import { precomputePixelAssets } from './pixel-assets';
@@ -33,7 +34,8 @@ export function pixelRoute(versions: readonly PublishedPixel[], onServed?: (vers
     })
     .all((req, res, next) => {
       if (!assets.has(req.path)) return next();
-      res.status(405).set('Allow', 'GET, HEAD').json({ error: 'method_not_allowed', message: 'Only GET and HEAD are allowed here' });
+      res.set('Allow', 'GET, HEAD');
+      sendError(res, 'method_not_allowed');
     });
   return router;
 }
