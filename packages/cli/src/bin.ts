@@ -14,6 +14,9 @@ const env = process.env;
 void main(process.argv.slice(2), env, {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  // Progress lines only when stderr is a terminal (progressLine checks isTTY).
+  progress: process.stderr,
+  helpWidth: process.stdout.isTTY ? process.stdout.columns : undefined,
   readStdin,
 }).then((code) => {
   process.exitCode = code;
