@@ -34,7 +34,7 @@ describe('attribution command line', () => {
   it('has --help on every command and group, on stdout with exit 0', async () => {
     const paths = (command: Command, path: string[] = []): string[][] => [path, ...command.commands.flatMap((sub) => paths(sub, [...path, sub.name()]))];
     const all = paths(createProgram(() => async () => undefined, { stdout: () => undefined, stderr: () => undefined }));
-    expect(all).toEqual(expect.arrayContaining([['deliveries', 'replay'], ['destination', 'test'], ['credentials', 'rotate-key']]));
+    expect(all).toEqual(expect.arrayContaining([['deliveries', 'list'], ['deliveries', 'replay'], ['destination', 'test'], ['credentials', 'rotate-key']]));
     for (const path of all) {
       const result = await run([...path, '--help'], {});
       expect({ path, code: result.code, stderr: result.stderr }).toEqual({ path, code: 0, stderr: '' });

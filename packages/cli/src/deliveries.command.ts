@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { groupCommand, leafCommand, tenantOption, valueOption } from './cli-options';
 import type { Runs } from './cli-program';
 import type { CommandContext } from './context';
+import { deliveriesListCommand } from './deliveries-list.command';
 import { replayDeliveries, type ReplayProgress } from './replay/replay-deliveries';
 
 export type ReplayStatus = 'dead' | 'parked';
@@ -90,7 +91,8 @@ async function replay(ctx: CommandContext): Promise<void> {
 const MAX_AGES = PLATFORM_IDS.map((id) => `${id} ${platformDefinition(id).limits.maxEventAgeSeconds / 3600} h`).join(', ');
 
 export function deliveriesCommand(runs: Runs): Command {
-  return groupCommand('deliveries', 'Act on deliveries (one per event and destination)', [
+  return groupCommand('deliveries', 'List and replay deliveries (one per event and destination)', [
+    deliveriesListCommand(runs),
     leafCommand('replay', 'Send dead and/or parked deliveries again', {
       details:
         'Each matching delivery is published to the shortest retry tier, due now and flagged as a ' +
