@@ -7,15 +7,19 @@
 #                server (GET /health, GET /ready) on DISPATCHER_PORT (8081)
 #   pruner       the scheduled retention job (PRUNE_SCHEDULE, cron), with an ops HTTP server on
 #                PRUNER_PORT (8082); run one active replica
+#   cli          the operator CLI `attribution` (docs/cli.md): no server; the container's
+#                arguments are the command line
 # Build with the repo root as context:
 #   docker build --build-arg APP=ingest-api -t attribution/ingest-api .
 #   docker build --build-arg APP=dispatcher -t attribution/dispatcher .
 #   docker build --build-arg APP=pruner     -t attribution/pruner .
+#   docker build --build-arg APP=cli        -t attribution/cli .
 # Run:
 #   docker run --rm -p 127.0.0.1:8080:8080 -e DATABASE_URL=... -e KAFKA_BROKERS=host:9092 attribution/ingest-api
 #   docker run --rm -e DATABASE_URL=... attribution/ingest-api node packages/db/dist/bin/migrate.js
 #   docker run --rm -e DATABASE_URL=... -e KAFKA_BROKERS=host:9092 -e CREDENTIALS_KEY=... attribution/dispatcher
 #   docker run --rm -e DATABASE_URL=... attribution/pruner
+#   docker run --rm -e DATABASE_URL=... attribution/cli tenant create --name "Shop"
 # The image holds the compiled app, the workspaces in its production dependency closure and their
 # production node_modules: no test harness, no embedded PostgreSQL, no browser. See
 # docs/deployment.md.
@@ -89,8 +93,10 @@ COPY --from=pruner /app/out/build-only-workspaces /tmp/
 # worker), for the migrate job, and packages/pixel/versions (the published tracking.js files and
 # their manifest, verified at boot). Sources, tests, tsconfigs, build scripts, node_modules (dev
 # included: the runner takes prod-deps'), the pixel's dev bundle dist-browser/ (never served) and
-# tsc's build info all go.
+# tsc's build info all go. The CLI's tree has no apps/ (it is a package): an empty one keeps the
+# trimming and the runner's copies the same for every image.
 RUN npx turbo run build --filter="@attribution/${APP}..." \
+ && mkdir -p apps \
  && while read -r dir _name; do rm -rf "$dir"; done < /tmp/build-only-workspaces \
  && find apps packages -mindepth 2 -maxdepth 2 ! -name dist ! -name package.json \
       ! -path packages/db/prisma ! -path packages/db/runtime ! -path packages/pixel/versions \
@@ -130,28 +136,49 @@ RUN apt-get update \
 # Set here, before the per-app CMD: an ENTRYPOINT resets the CMD of the stage it is set in.
 ENTRYPOINT ["/usr/bin/tini", "--"]
 
+# The apps that serve HTTP start from here. Liveness only (GET /health) on the app's own port,
+# read at run time so that an overridden port variable is followed. Readiness (GET /ready:
+# database and broker reachable) is for the orchestrator's readiness probe / load balancer, not
+# for a restart decision.
+FROM runtime AS server
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "const e=process.env;fetch('http://127.0.0.1:'+(e[e.APP_PORT_VARIABLE]||e.APP_PORT)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+
 # What differs between the apps, one stage each, picked by `FROM app-${APP}` below (a Dockerfile
 # has no conditionals): APP_PORT_VARIABLE names the variable the app reads its HTTP port from (the
-# API's for the ingest-api, the ops server's for the others), APP_PORT is that port; CMD is the
-# exec form (no variables in it), so node is tini's direct child.
-FROM runtime AS app-ingest-api
+# API's for the ingest-api, the ops server's for the others), APP_PORT is that port, set in that
+# variable as the app's own default and exposed; CMD is the exec form (no variables in it), so
+# node is tini's direct child.
+FROM server AS app-ingest-api
 ENV APP_PORT_VARIABLE=PORT APP_PORT=8080
+ENV ${APP_PORT_VARIABLE}=${APP_PORT}
+EXPOSE ${APP_PORT}
 CMD ["node", "apps/ingest-api/dist/main.js"]
 
-FROM runtime AS app-dispatcher
+FROM server AS app-dispatcher
 ENV APP_PORT_VARIABLE=DISPATCHER_PORT APP_PORT=8081
+ENV ${APP_PORT_VARIABLE}=${APP_PORT}
+EXPOSE ${APP_PORT}
 CMD ["node", "apps/dispatcher/dist/main.js"]
 
-FROM runtime AS app-pruner
+FROM server AS app-pruner
 ENV APP_PORT_VARIABLE=PRUNER_PORT APP_PORT=8082
+ENV ${APP_PORT_VARIABLE}=${APP_PORT}
+EXPOSE ${APP_PORT}
 CMD ["node", "apps/pruner/dist/main.js"]
 
+# The CLI is a command, not a server: no port, no healthcheck. The arguments of `docker run` (or
+# `docker compose run cli`) are its command line; without any, its help.
+FROM runtime AS app-cli
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "packages/cli/dist/bin.js"]
+CMD ["--help"]
+
 # ---------------------------------------------------------------------------------------------
-# runner: the final image, the same for the three apps. A missing APP fails here with the message
+# runner: the final image, the same for every app. A missing APP fails here with the message
 # below; an unknown one fails as an image that cannot be pulled (docker.io/library/app-<APP>).
-# (hadolint takes app-${APP} for an untagged image: it is one of the three stages above.)
+# (hadolint takes app-${APP} for an untagged image: it is one of the stages above.)
 # hadolint ignore=DL3006
-FROM app-${APP:?set_--build-arg_APP=ingest-api|dispatcher|pruner} AS runner
+FROM app-${APP:?set_--build-arg_APP=ingest-api|dispatcher|pruner|cli} AS runner
 ARG APP
 # The release (the workflow passes the git tag without its "v", or the commit for main builds):
 # attribution_build_info{version} and the OCI labels say what runs, not "dev".
@@ -166,11 +193,8 @@ LABEL org.opencontainers.image.title="attribution-${APP}" \
       org.opencontainers.image.created="${BUILD_DATE}" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.source="${SOURCE_URL}"
-# The port variable itself (PORT=8080, DISPATCHER_PORT=8081 or PRUNER_PORT=8082), as the app's
-# own default.
 ENV NODE_ENV=production \
-    APP_VERSION=${APP_VERSION} \
-    ${APP_PORT_VARIABLE}=${APP_PORT}
+    APP_VERSION=${APP_VERSION}
 WORKDIR /app
 # package.json files + production node_modules (root and per-workspace), then the compiled code
 # and run-time folders of the app and of its production workspaces (trimmed in the installer).
@@ -182,10 +206,4 @@ COPY --from=installer /app/apps/ apps/
 # The image's unprivileged `node` user (uid/gid 1000), numeric so that Kubernetes'
 # runAsNonRoot can verify it.
 USER 1000:1000
-EXPOSE ${APP_PORT}
-# Liveness only (GET /health) on the app's own port, read at run time so that an overridden
-# port variable is followed. Readiness (GET /ready: database and broker reachable) is for the
-# orchestrator's readiness probe / load balancer, not for a restart decision.
-HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "const e=process.env;fetch('http://127.0.0.1:'+(e[e.APP_PORT_VARIABLE]||e.APP_PORT)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 STOPSIGNAL SIGTERM

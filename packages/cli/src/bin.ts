@@ -11,9 +11,19 @@ async function readStdin(): Promise<string> {
 // The one place the CLI reads its environment; cli-env.ts validates it once.
 const env = process.env;
 
+// A reader that stops early (`attribution --help | head`) closes the pipe: not the command's failure.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 void main(process.argv.slice(2), env, {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  // Progress lines only when stderr is a terminal (progressLine checks isTTY).
+  progress: process.stderr,
+  helpWidth: process.stdout.isTTY ? process.stdout.columns : undefined,
   readStdin,
 }).then((code) => {
   process.exitCode = code;

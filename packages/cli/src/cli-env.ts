@@ -8,7 +8,14 @@ import { ConfigError, envFields, field, optionalField, parseEnv, type EnvOf, typ
 import { platformEnvFields } from '@attribution/destinations';
 import { topicNames, transportEnvFields, type Topics } from '@attribution/transport';
 import { ValidationError } from './cli-errors';
-import type { EnvNeeds } from './command';
+
+/** What the environment must provide for a command (checked once, before it runs). */
+export interface EnvNeeds {
+  credentialsKey?: boolean;
+  /** CREDENTIALS_KEY_PREVIOUS (the key a rotation replaces). */
+  previousCredentialsKey?: boolean;
+  kafka?: boolean;
+}
 
 const credentialsKey = Joi.string()
   .custom((value: string, helpers) => {

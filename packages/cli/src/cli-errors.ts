@@ -3,7 +3,6 @@
  * 1 runtime failure, 2 usage or validation error, 3 not found.
  */
 import { DependencyUnavailableError } from '@attribution/runtime';
-import type { CommandSpec } from './command';
 
 export const EXIT = { ok: 0, runtime: 1, usage: 2, notFound: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -18,15 +17,17 @@ export abstract class CliError extends Error {
   }
 }
 
-/** Bad command line: unknown command or option, missing value or argument (commander's wording). */
+/** Bad command line: unknown command or option, missing value or argument (commander's words). */
 export class UsageError extends CliError {
   readonly exitCode = EXIT.usage;
   readonly kind = 'usage' as const;
 
   constructor(
     message: string,
-    /** The command whose usage to point at. */
-    readonly path: CommandSpec[],
+    /** The usage line of the command at fault, and how to get its help. */
+    readonly usage: string,
+    /** Commander's did-you-mean, e.g. `Did you mean list?`. */
+    readonly suggestion?: string,
   ) {
     super(message);
   }

@@ -14,6 +14,7 @@ import { hashUserData } from '@attribution/destinations';
 import {
   createTestDatabase,
   insertStoredEvents,
+  seedDestination,
   seedTenant,
   TEST_CREDENTIALS_KEY,
   type TestDatabase,
@@ -21,7 +22,10 @@ import {
 } from '@attribution/testing';
 import { decodeEventMessage, KafkaTransport, topicNames, topicSpecs } from '@attribution/transport';
 import { readMessages } from '../test/read-topic';
+import { main } from './cli';
 import { parseJson, runCli } from './run-cli';
+
+const asJson = (v: object) => v as Prisma.InputJsonObject;
 
 interface CreatedJson {
   tenant: { id: string; retention_days: number; allowed_origins: string[]; default_country: string | null; consent_policy: string };
@@ -196,11 +200,58 @@ describe('attribution CLI (built binary)', () => {
     expect(again.stderr).toContain(`destination ga4 of tenant ${tenant.id} not found`);
   });
 
+  it('draws progress lines for replays and erasures on a terminal only: nothing when stderr is piped or with --json', async () => {
+    const email = 'progress@example.com';
+    const { tenant } = await seedTenant(db, { defaultCountry: 'US' });
+    await seedDestination(db, tenant.id, 'meta', { settings: { pixel_id: '111' }, credentials: { access_token: 'EAA-old-token-0000' }, status: 'needs_credentials' });
+    const events = await insertStoredEvents(db, tenant.id, 4, { userData: asJson(hashUserData({ email }, { defaultCountry: 'US' })) });
+    await db.delivery.createMany({
+      data: events.map((e, i) => ({ eventPk: BigInt(e.id), tenantId: tenant.id, destination: 'meta', status: i < 2 ? ('parked' as const) : ('dead' as const) })),
+    });
+    const kafkaEnv = { ...env, CREDENTIALS_KEY: TEST_CREDENTIALS_KEY, KAFKA_BROKERS: process.env.TEST_KAFKA_BROKERS!, KAFKA_TOPIC_PREFIX: prefix };
+    const transport = new KafkaTransport({ brokers: process.env.TEST_KAFKA_BROKERS!.split(','), clientId: 'cli-progress-test' });
+    await transport.ensureTopics(topicSpecs(topics, 1)).finally(() => transport.close());
+
+    // The built binary, its stderr a pipe: results on stdout, not one byte on stderr.
+    const piped = [
+      await runCli(['destination', 'set', '--tenant', tenant.id, 'meta', '--pixel-id', '222', '--access-token', 'EAA-new-token-1234'], kafkaEnv),
+      await runCli(['deliveries', 'replay', '--tenant', tenant.id, '--status', 'dead'], kafkaEnv),
+      await runCli(['gdpr', 'erase', '--tenant', tenant.id, '--email', email], kafkaEnv),
+    ];
+    expect(piped.map((r) => ({ code: r.code, stderr: r.stderr }))).toEqual([0, 0, 0].map((code) => ({ code, stderr: '' })));
+    expect(piped[0]!.stdout).toContain('Replayed 2 parked deliveries');
+    expect(piped[1]!.stdout).toContain('Replayed 2 deliveries');
+    expect(piped[2]!.stdout).toContain('Would delete 4 events (and 4 deliveries)');
+
+    // The same commands in-process, stderr a terminal: the line is drawn, then cleared before the result.
+    const terminal = async (argv: string[]) => {
+      const written: string[] = [];
+      let stdout = '';
+      const code = await main(argv, kafkaEnv, {
+        stdout: (t) => void (stdout += t),
+        stderr: (t) => void written.push(t),
+        progress: { isTTY: true, write: (t: string) => written.push(t) },
+        readStdin: async () => '',
+      });
+      return { code, stdout, stderr: written.join('') };
+    };
+    const replay = await terminal(['deliveries', 'replay', '--tenant', tenant.id, '--status', 'dead']);
+    expect(replay.code).toBe(0);
+    expect(replay.stderr).toContain(`\r\x1b[2KReplaying deliveries of tenant ${tenant.id}: 2 sent to ${topics.retries[0]!.name}`);
+    expect(replay.stderr.endsWith('\r\x1b[2K')).toBe(true);
+    const json = await terminal(['deliveries', 'replay', '--tenant', tenant.id, '--status', 'dead', '--json']);
+    expect(json).toMatchObject({ code: 0, stderr: '' });
+    expect(parseJson(json)).toMatchObject({ replayed: 2 });
+    const erase = await terminal(['gdpr', 'erase', '--tenant', tenant.id, '--email', email, '--yes']);
+    expect(erase.stderr.startsWith(`\r\x1b[2KDeleting the events of tenant ${tenant.id} that match the given email address (0 s)`)).toBe(true);
+    expect(erase.stderr.endsWith('\r\x1b[2K')).toBe(true);
+    expect(erase.stdout).toContain('Deleted 4 events');
+  });
+
   it('erases one person\'s events from one tenant only, after a dry run, without printing the identifier', async () => {
     const email = 'Jane.Doe@Example.com';
     const { tenant } = await seedTenant(db, { defaultCountry: 'US' });
     const { tenant: other } = await seedTenant(db, { defaultCountry: 'US' });
-    const asJson = (v: object) => v as Prisma.InputJsonObject;
     const jane = asJson(hashUserData({ email, external_id: 'cust-1' }, { defaultCountry: 'US' }));
     const bob = asJson(hashUserData({ email: 'bob@example.com', phone: '+1 415 555 2671' }, { defaultCountry: 'US' }));
     const janeEvents = await insertStoredEvents(db, tenant.id, 2, { userData: jane });

@@ -3,25 +3,17 @@
  * these reach a database (the URL below is never connected to); the integration tests drive
  * the built binary against real services.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { hashUserData } from '@attribution/destinations';
-import { main } from './cli';
+import type { Command } from 'commander';
+import { runMain as run, UNREACHABLE_DB as DB } from '../test/run-main';
+import { createProgram } from './cli-program';
 import { countryOption, isoDateOption, originOption } from './cli-validate';
 import { maskSecret } from './destination.command';
 import { erasePatterns } from './gdpr.command';
 
-const DB = { DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none' };
 const TENANT = '0b7d3f1e-9c1a-4c38-8f7e-2f1f6d0c9a11';
-
-async function run(argv: string[], env: Record<string, string> = DB) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, env, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => '',
-  });
-  return { code, stdout, stderr };
-}
 
 describe('attribution command line', () => {
   it('prints help for the program, a group and a command, without needing any environment', async () => {
@@ -37,6 +29,40 @@ describe('attribution command line', () => {
     expect(leaf.stdout).toContain('Usage: attribution destination set [options] <platform>');
     expect(leaf.stdout).toMatch(/--tenant <id>\s+tenant id \(required\)/);
     expect(leaf.stdout).toContain('$ attribution destination set');
+  });
+
+  it('has --help on every command and group, on stdout with exit 0', async () => {
+    const paths = (command: Command, path: string[] = []): string[][] => [path, ...command.commands.flatMap((sub) => paths(sub, [...path, sub.name()]))];
+    const all = paths(createProgram(() => async () => undefined, { stdout: () => undefined, stderr: () => undefined }));
+    expect(all).toEqual(expect.arrayContaining([['deliveries', 'list'], ['deliveries', 'replay'], ['destination', 'test'], ['credentials', 'rotate-key']]));
+    for (const path of all) {
+      const result = await run([...path, '--help'], {});
+      expect({ path, code: result.code, stderr: result.stderr }).toEqual({ path, code: 0, stderr: '' });
+      expect(result.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: ${['attribution', ...path].join(' ')} \\[options\\]`));
+      expect(result.stdout).toMatch(/-h, --help\s+display help for command/);
+      expect(result.stdout).toMatch(/--json\s+machine-readable JSON output/);
+    }
+  });
+
+  it('prints the package version with --version or -V', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const argv of [['--version'], ['-V']]) expect(await run(argv, {})).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it.each([
+    [['tenant', 'lst'], "unknown command 'lst'", 'Did you mean list?'],
+    [['tenat', 'list'], "unknown command 'tenat'", 'Did you mean tenant?'],
+    [['deliveries', 'replya'], "unknown command 'replya'", 'Did you mean replay?'],
+    [['tenant', 'create', '--nme', 'Shop'], "unknown option '--nme'", 'Did you mean --name?'],
+    [['tenant', 'list', '--jsn'], "unknown option '--jsn'", 'Did you mean --json?'],
+  ])('%j suggests what was probably meant (exit 2), in text and in JSON', async (argv, message, suggestion) => {
+    const text = await run(argv);
+    expect(text).toMatchObject({ code: 2, stdout: '' });
+    expect(text.stderr.split('\n').slice(0, 2)).toEqual([`error: ${message}`, `(${suggestion})`]);
+    const json = await run([...argv, '--json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stderr)).toEqual({ error: { kind: 'usage', message, exit_code: 2, suggestion } });
   });
 
   it('shows a group\'s help on stderr with exit 2 when no subcommand is named', async () => {

@@ -1,51 +1,48 @@
 /**
- * `attribution`: the admin CLI. `main` parses the command line, validates the environment once
- * (only for a command that runs, never for `--help`), runs the command and returns its exit code.
+ * `attribution`: the admin CLI. `main` parses the command line (commander, cli-program.ts),
+ * validates the environment once (only for a command that runs, never for `--help`), runs the
+ * command and returns its exit code.
  */
+import type { Command } from 'commander';
 import type { EnvSource } from '@attribution/runtime';
 import { parseCliEnv } from './cli-env';
-import { EXIT, UsageError, toCliError, type ExitCode } from './cli-errors';
-import { commandName, formatHelp, parseCommandLine, PROGRAM, usageLine, wantsJson, type CommandSpec } from './command';
-import { CommandContext } from './context';
-import { credentialsCommand } from './credentials.command';
-import { deliveriesCommand } from './deliveries.command';
-import { destinationCommand } from './destination.command';
-import { gdprCommand } from './gdpr.command';
-import { keysCommand } from './keys.command';
+import { EXIT, toCliError, type ExitCode } from './cli-errors';
+import { createProgram, helpExitCode, type ProgramIo, type Runs } from './cli-program';
+import { CommandContext, type OptionValues } from './context';
 import { Output, type Io } from './output';
-import { tenantCommand } from './tenant.command';
 
-export const program: CommandSpec = {
-  name: PROGRAM,
-  summary: 'Administer the attribution engine: tenants, API keys, destinations, credentials key, deliveries, GDPR erasure.',
-  subcommands: [tenantCommand, keysCommand, destinationCommand, credentialsCommand, deliveriesCommand, gdprCommand],
-  examples: ['attribution tenant create --name "Shop" --origin https://shop.example', 'attribution tenant list --json', 'attribution tenant create --help'],
-};
-
-export interface MainIo extends Io {
+export interface MainIo extends Io, ProgramIo {
   readStdin(): Promise<string>;
 }
 
+/** Whether `--json` was given anywhere, before parsing (so even a usage error can be JSON). */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** The command's option values by long name (`retention-days`), as the actions read them. */
+function optionValues(command: Command): OptionValues {
+  return Object.fromEntries(command.options.map((option) => [option.name(), command.getOptionValue(option.attributeName()) as OptionValues[string]]));
+}
+
 export async function main(argv: readonly string[], envSource: EnvSource, io: MainIo): Promise<ExitCode> {
-  const out = new Output(wantsJson(argv), io);
   let ctx: CommandContext | undefined;
+  const runs: Runs = (action, needs = {}) => async (...handlerArgs) => {
+    const command = handlerArgs.at(-1) as Command;
+    const env = parseCliEnv(envSource, needs);
+    const out = new Output(command.optsWithGlobals<{ json?: boolean }>().json === true, io);
+    ctx = new CommandContext(optionValues(command), command.processedArgs as string[], env, out, io.readStdin);
+    await action(ctx);
+  };
   try {
-    const parsed = parseCommandLine(program, argv);
-    const leaf = parsed.path.at(-1)!;
-    if (parsed.help || !leaf.action) {
-      // Asked for: stdout, exit 0. A group (or the program) named without a command: stderr, exit 2.
-      const asked = argv.includes('--help') || argv.includes('-h');
-      out.help(formatHelp(parsed.path), !asked);
-      return asked ? EXIT.ok : EXIT.usage;
-    }
-    const env = parseCliEnv(envSource, leaf.env ?? {});
-    ctx = new CommandContext(parsed.options, parsed.args, env, new Output(parsed.json, io), io.readStdin);
-    await leaf.action(ctx);
+    await createProgram(runs, io).parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
   } catch (caught) {
+    const helpExit = helpExitCode(caught);
+    if (helpExit !== undefined) return helpExit;
     const error = toCliError(caught);
-    const hint = error instanceof UsageError ? `${usageLine(error.path)}\n(run '${commandName(error.path)} --help' for details)` : undefined;
-    out.error(error, hint);
+    new Output(wantsJson(argv), io).error(error);
     return error.exitCode;
   } finally {
     await ctx?.close().catch(() => undefined);

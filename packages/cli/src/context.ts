@@ -2,8 +2,9 @@ import { ApiKeyRepository, createDbClient, CredentialsKeyring, DeliveryRepositor
 import type { CliEnv } from './cli-env';
 import { NotFoundError, ValidationError } from './cli-errors';
 import { tenantIdOption } from './cli-validate';
-import type { OptionValues } from './command';
 import type { Output } from './output';
+
+export type OptionValues = Record<string, string | string[] | boolean | undefined>;
 
 /**
  * What a command's action gets: its parsed options, the environment, a lazy database client and

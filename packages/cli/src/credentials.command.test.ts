@@ -3,18 +3,10 @@
  * command line it refuses (exit 2) without ever echoing a key.
  */
 import { randomBytes } from 'node:crypto';
-import { main } from './cli';
+import { runMain as run, UNREACHABLE_DB as DB } from '../test/run-main';
 
-const DB = { DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none' };
 const NEW = randomBytes(32).toString('base64');
 const OLD = randomBytes(32).toString('hex');
-
-async function run(argv: string[], env: Record<string, string>) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, env, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), readStdin: async () => '' });
-  return { code, stdout, stderr };
-}
 
 describe('attribution credentials rotate-key (command line)', () => {
   it('is listed in the program help and documents its options', async () => {

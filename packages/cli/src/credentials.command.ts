@@ -1,7 +1,9 @@
 import { rotateDestinationCredentials, type CredentialsRotationReport } from '@attribution/db';
 import { RuntimeError } from './cli-errors';
 import { integerOption } from './cli-validate';
-import type { CommandSpec } from './command';
+import type { Command } from 'commander';
+import { flagOption, groupCommand, leafCommand, valueOption } from './cli-options';
+import type { Runs } from './cli-program';
 import type { CommandContext } from './context';
 import { fields, table } from './output';
 
@@ -57,31 +59,24 @@ async function rotateKey(ctx: CommandContext): Promise<void> {
   }
 }
 
-export const credentialsCommand: CommandSpec = {
-  name: 'credentials',
-  summary: 'Manage the key that seals destination credentials',
-  subcommands: [
-    {
-      name: 'rotate-key',
-      summary: 'Re-seal every destination credential under CREDENTIALS_KEY (opened with it or CREDENTIALS_KEY_PREVIOUS)',
+export function credentialsCommand(runs: Runs): Command {
+  return groupCommand('credentials', 'Manage the key that seals destination credentials', [
+    leafCommand('rotate-key', 'Re-seal every destination credential under CREDENTIALS_KEY (opened with it or CREDENTIALS_KEY_PREVIOUS)', {
       details:
-        'Reads both keys from the environment, never from the command line. Deploy the dispatchers with\n' +
-        'CREDENTIALS_KEY=<new> and CREDENTIALS_KEY_PREVIOUS=<old> first: they open rows under either key.\n' +
-        'Rows are re-sealed in batches, each in its own transaction; rows already under the new key are\n' +
-        'left alone, so an interrupted run is resumed by running it again. Exit 1 if any credential\n' +
+        'Reads both keys from the environment, never from the command line. Deploy the dispatchers with ' +
+        'CREDENTIALS_KEY=<new> and CREDENTIALS_KEY_PREVIOUS=<old> first: they open rows under either key. ' +
+        'Rows are re-sealed in batches, each in its own transaction; rows already under the new key are ' +
+        'left alone, so an interrupted run is resumed by running it again. Exit 1 if any credential ' +
         'opens under neither key (named by tenant and destination). See docs/key-rotation.md.',
-      options: [
-        { name: 'tenant', type: 'string', valueName: 'id', description: 'only this tenant\'s destinations', defaultText: 'every tenant' },
-        { name: 'dry-run', type: 'boolean', description: 'open and count, change nothing' },
-        { name: 'batch-size', type: 'string', valueName: 'n', description: 'rows per transaction (1-1000)', defaultText: '100' },
-      ],
       examples: [
         'CREDENTIALS_KEY=… CREDENTIALS_KEY_PREVIOUS=… attribution credentials rotate-key --dry-run',
         'attribution credentials rotate-key --json',
         'attribution credentials rotate-key --tenant 6f1c…',
       ],
-      env: { credentialsKey: true, previousCredentialsKey: true },
-      action: rotateKey,
-    },
-  ],
-};
+    })
+      .addOption(valueOption('--tenant <id>', "only this tenant's destinations", { defaultText: 'every tenant' }))
+      .addOption(flagOption('--dry-run', 'open and count, change nothing'))
+      .addOption(valueOption('--batch-size <n>', 'rows per transaction (1-1000)', { defaultText: '100' }))
+      .action(runs(rotateKey, { credentialsKey: true, previousCredentialsKey: true })),
+  ]);
+}

@@ -3,10 +3,12 @@ import { createTransport } from '@attribution/transport';
 import { kafkaTopics } from './cli-env';
 import { RuntimeError, ValidationError, describeUnexpected } from './cli-errors';
 import { isoDateOption } from './cli-validate';
-import type { CommandSpec } from './command';
+import type { Command } from 'commander';
+import { groupCommand, leafCommand, tenantOption, valueOption } from './cli-options';
+import type { Runs } from './cli-program';
 import type { CommandContext } from './context';
-import { replayDeliveries } from './replay/replay-deliveries';
-import { TENANT_OPTION } from './tenant.command';
+import { deliveriesListCommand } from './deliveries-list.command';
+import { replayDeliveries, type ReplayProgress } from './replay/replay-deliveries';
 
 export type ReplayStatus = 'dead' | 'parked';
 
@@ -29,7 +31,7 @@ export function replayCommandLine(request: ReplayRequest): string {
 
 /**
  * Publishes the selected deliveries to the shortest retry tier (replayDeliveries), through a
- * short-lived Kafka producer.
+ * short-lived Kafka producer, with a progress line at a terminal.
  */
 export async function replayViaKafka(ctx: CommandContext, request: ReplayRequest): Promise<{ replayed: number; topic: string }> {
   const { env } = ctx;
@@ -38,11 +40,15 @@ export async function replayViaKafka(ctx: CommandContext, request: ReplayRequest
   const topic = topics.retries[0]!.name;
   const transport = createTransport({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID });
   const producer = transport.createProducer();
+  const progress = ctx.out.progress();
+  const report = ({ replayed }: ReplayProgress) => progress.update(`Replaying deliveries of tenant ${request.tenantId}: ${replayed} sent to ${topic}`);
   try {
+    report({ replayed: 0 });
     await producer.connect();
     const { replayed } = await replayDeliveries(
       { deliveries: ctx.deliveries, producer, topics },
       { tenantId: request.tenantId, statuses: request.statuses, ...(request.destination ? { destination: request.destination } : {}), ...(request.since ? { since: request.since } : {}) },
+      report,
     );
     return { replayed, topic };
   } catch (error) {
@@ -54,6 +60,7 @@ export async function replayViaKafka(ctx: CommandContext, request: ReplayRequest
       { cause: error },
     );
   } finally {
+    progress.end();
     await producer.disconnect().catch(() => undefined);
     await transport.close().catch(() => undefined);
   }
@@ -83,30 +90,24 @@ async function replay(ctx: CommandContext): Promise<void> {
 /** Each platform's oldest accepted event, for the help text ("meta 168 h, ga4 72 h"). */
 const MAX_AGES = PLATFORM_IDS.map((id) => `${id} ${platformDefinition(id).limits.maxEventAgeSeconds / 3600} h`).join(', ');
 
-export const deliveriesCommand: CommandSpec = {
-  name: 'deliveries',
-  summary: 'Act on deliveries (one per event and destination)',
-  subcommands: [
-    {
-      name: 'replay',
-      summary: 'Send dead and/or parked deliveries again',
+export function deliveriesCommand(runs: Runs): Command {
+  return groupCommand('deliveries', 'List and replay deliveries (one per event and destination)', [
+    deliveriesListCommand(runs),
+    leafCommand('replay', 'Send dead and/or parked deliveries again', {
       details:
-        'Each matching delivery is published to the shortest retry tier, due now and flagged as a\n' +
-        'replay, so the dispatcher sends it although it is settled (deciding consent again). Events\n' +
-        `older than the platform accepts (${MAX_AGES}) die again, with the reason.\n` +
+        'Each matching delivery is published to the shortest retry tier, due now and flagged as a ' +
+        'replay, so the dispatcher sends it although it is settled (deciding consent again). Events ' +
+        `older than the platform accepts (${MAX_AGES}) die again, with the reason. ` +
         'Needs KAFKA_BROKERS (and the KAFKA_TOPIC_PREFIX / KAFKA_RETRY_DELAYS_MS the dispatcher uses).',
-      env: { kafka: true },
-      options: [
-        TENANT_OPTION,
-        { name: 'status', type: 'string', valueName: 'status', choices: ['dead', 'parked'], description: 'which deliveries', defaultText: 'both' },
-        { name: 'destination', type: 'string', valueName: 'platform', choices: PLATFORM_IDS, description: 'only this destination', defaultText: 'all' },
-        { name: 'since', type: 'string', valueName: 'iso-date', description: 'only deliveries that reached their status at or after this time' },
-      ],
       examples: [
         'attribution deliveries replay --tenant 6f1c…',
         `attribution deliveries replay --tenant 6f1c… --status dead --destination ${PLATFORM_IDS[0]} --since 2026-11-20`,
       ],
-      action: replay,
-    },
-  ],
-};
+    })
+      .addOption(tenantOption())
+      .addOption(valueOption('--status <status>', 'which deliveries', { choices: ['dead', 'parked'], defaultText: 'both' }))
+      .addOption(valueOption('--destination <platform>', 'only this destination', { choices: PLATFORM_IDS, defaultText: 'all' }))
+      .addOption(valueOption('--since <iso-date>', 'only deliveries that reached their status at or after this time'))
+      .action(runs(replay, { kafka: true })),
+  ]);
+}

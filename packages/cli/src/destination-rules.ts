@@ -1,17 +1,19 @@
 import { eventRulesSchema, missingTestSetting, platformDefinition, type EventRules, type Platform } from '@attribution/destinations';
 import type { Destination } from '@attribution/db';
 import { ValidationError } from './cli-errors';
-import type { OptionSpec } from './command';
+import { flagOption, valueOption, type CliOption } from './cli-options';
 import type { CommandContext } from './context';
 
 /** The options of `destination set` that say which events go and how they are named. */
-export const RULE_OPTIONS: OptionSpec[] = [
-  { name: 'events', type: 'string', valueName: 'names', description: 'only these event names go (comma-separated; `all` lifts the list)' },
-  { name: 'skip-events', type: 'string', valueName: 'names', description: 'these event names never go (comma-separated; `none` lifts the list)' },
-  { name: 'map', type: 'string', valueName: 'From=To,...', description: 'send an event under another name, e.g. Lead=SubmitForm (`none` lifts every mapping)' },
-  { name: 'test-mode', type: 'boolean', description: "send through the platform's test mechanism (test_event_code, validateOnly, GA4's validation server)" },
-  { name: 'live', type: 'boolean', description: 'leave test mode: send for real' },
-];
+export function ruleOptions(): CliOption[] {
+  return [
+    valueOption('--events <names>', 'only these event names go (comma-separated; `all` lifts the list)'),
+    valueOption('--skip-events <names>', 'these event names never go (comma-separated; `none` lifts the list)'),
+    valueOption('--map <From=To,...>', 'send an event under another name, e.g. Lead=SubmitForm (`none` lifts every mapping)'),
+    flagOption('--test-mode', "send through the platform's test mechanism (test_event_code, validateOnly, GA4's validation server)"),
+    flagOption('--live', 'leave test mode: send for real'),
+  ];
+}
 
 export interface DestinationBehaviour {
   testMode: boolean;

@@ -14,9 +14,10 @@ import {
   type SendOutcome,
 } from '@attribution/destinations';
 import { NotFoundError, RuntimeError, ValidationError } from './cli-errors';
-import type { CommandSpec } from './command';
+import type { Command } from 'commander';
+import { argument, leafCommand, tenantOption, valueOption } from './cli-options';
+import type { Runs } from './cli-program';
 import type { CommandContext } from './context';
-import { TENANT_OPTION } from './tenant.command';
 
 /** Long enough for a platform's validation round trip, short enough for an operator waiting. */
 const TEST_TIMEOUT_MS = 15_000;
@@ -93,16 +94,16 @@ async function test(ctx: CommandContext): Promise<void> {
   ctx.out.result(result, () => `${summary}\n  (${definition.testMechanism.description})`);
 }
 
-export const destinationTestCommand: CommandSpec = {
-  name: 'test',
-  summary: "Send one synthetic event through the real mapping and the platform's test mechanism; print its verdict",
-  details:
-    'Uses the stored settings and credentials, whatever the destination\'s mode: the event goes through\n' +
-    'test_event_code (Meta, TikTok), validateOnly (Google Ads) or GA4\'s validation server, never into\n' +
-    'reports. Exit 0 when the platform accepted it, 1 otherwise. Nothing is stored.',
-  args: [{ name: 'platform', description: 'destination platform', choices: PLATFORM_IDS }],
-  options: [TENANT_OPTION, { name: 'event', type: 'string', valueName: 'name', description: 'the event name to test (default Purchase)' }],
-  env: { credentialsKey: true },
-  examples: ['attribution destination test --tenant 6f1c… meta', 'attribution destination test --tenant 6f1c… google_ads --event Lead'],
-  action: test,
-};
+export function destinationTestCommand(runs: Runs): Command {
+  return leafCommand('test', "Send one synthetic event through the real mapping and the platform's test mechanism; print its verdict", {
+    details:
+      "Uses the stored settings and credentials, whatever the destination's mode: the event goes through " +
+      "test_event_code (Meta, TikTok), validateOnly (Google Ads) or GA4's validation server, never into " +
+      'reports. Exit 0 when the platform accepted it, 1 otherwise. Nothing is stored.',
+    examples: ['attribution destination test --tenant 6f1c… meta', 'attribution destination test --tenant 6f1c… google_ads --event Lead'],
+  })
+    .addArgument(argument('platform', 'destination platform', PLATFORM_IDS))
+    .addOption(tenantOption())
+    .addOption(valueOption('--event <name>', 'the event name to test (default Purchase)'))
+    .action(runs(test, { credentialsKey: true }));
+}

@@ -2,13 +2,14 @@ import { inTransaction, DestinationRepository, openDestinationCredentials, sealD
 import { PLATFORMS, PLATFORM_IDS, describeEventRules, platformDefinition, type DestinationOption, type EventRules, type Platform } from '@attribution/destinations';
 import { NotFoundError, RuntimeError, ValidationError } from './cli-errors';
 import { inRegistryOrder, patternOption } from './cli-validate';
-import type { CommandSpec, OptionSpec } from './command';
+import type { Command } from 'commander';
+import { argument, flagOption, groupCommand, leafCommand, tenantOption, valueOption, type CliOption } from './cli-options';
+import type { Runs } from './cli-program';
 import type { CommandContext } from './context';
-import { destinationBehaviour, RULE_OPTIONS } from './destination-rules';
+import { destinationBehaviour, ruleOptions } from './destination-rules';
 import { destinationTestCommand } from './destination-test.command';
 import { replayCommandLine, replayViaKafka, type ReplayRequest } from './deliveries.command';
 import { table } from './output';
-import { TENANT_OPTION } from './tenant.command';
 
 /** A fixed-width mask: never the length, at most the last 4 characters of a long secret. */
 export function maskSecret(value: unknown): string {
@@ -88,7 +89,7 @@ async function checkCredentialsKey(ctx: CommandContext, tenantId: string, platfo
   }
 }
 
-async function set(ctx: CommandContext): Promise<void> {
+async function setDestination(ctx: CommandContext): Promise<void> {
   const platform = ctx.args[0] as Platform;
   const input = await platformInput(ctx, platform);
   const tenant = await ctx.tenant();
@@ -210,19 +211,16 @@ async function remove(ctx: CommandContext): Promise<void> {
   );
 }
 
-const PLATFORM_ARG = { name: 'platform', description: 'destination platform', choices: PLATFORM_IDS };
+const platformArgument = () => argument('platform', 'destination platform', PLATFORM_IDS);
 
-const setOptions: OptionSpec[] = [
-  TENANT_OPTION,
-  ...PLATFORM_OPTIONS.map(({ option, platforms }) => ({
-    name: option.name,
-    type: 'string' as const,
-    valueName: option.valueName,
-    description: `${platforms.join(', ')}: ${option.description}`,
-  })),
-  ...RULE_OPTIONS,
-  { name: 'force', type: 'boolean', description: 'store even if CREDENTIALS_KEY cannot open the credentials already stored' },
-];
+function setOptions(): CliOption[] {
+  return [
+    tenantOption(),
+    ...PLATFORM_OPTIONS.map(({ option, platforms }) => valueOption(`--${option.name} <${option.valueName}>`, `${platforms.join(', ')}: ${option.description}`)),
+    ...ruleOptions(),
+    flagOption('--force', 'store even if CREDENTIALS_KEY cannot open the credentials already stored'),
+  ];
+}
 
 /** One example per platform, from its declared options, and one that reads a secret from stdin. */
 const setCommandLine = (p: (typeof PLATFORMS)[number], secretFromStdin = false) =>
@@ -236,39 +234,24 @@ const setExamples = [
   'attribution destination set --tenant 6f1c… meta --pixel-id <id> --access-token - --events Purchase,Lead --map Lead=SubmitForm < secret.txt',
 ];
 
-export const destinationCommand: CommandSpec = {
-  name: 'destination',
-  summary: `Configure where a tenant's conversions are sent (${PLATFORMS.map((p) => p.displayName).join(', ')})`,
-  subcommands: [
-    {
-      name: 'set',
-      summary: 'Create or replace a destination\'s settings and credentials (sealed with CREDENTIALS_KEY)',
-      details:
-        'The destination becomes active. Its parked deliveries (refused credentials) are then\n' +
-        'replayed when KAFKA_BROKERS is set; otherwise a warning says how to replay them.\n' +
-        'Event rules (--events, --skip-events, --map) and test mode are kept when not given.',
-      args: [PLATFORM_ARG],
-      options: setOptions,
-      env: { credentialsKey: true },
-      examples: setExamples,
-      action: set,
-    },
-    {
-      name: 'show',
-      summary: 'Show a tenant\'s destinations, secrets masked (****1234)',
-      options: [TENANT_OPTION],
-      env: { credentialsKey: true },
-      examples: ['attribution destination show --tenant 6f1c…'],
-      action: show,
-    },
-    destinationTestCommand,
-    {
-      name: 'remove',
-      summary: 'Remove a destination (its delivery history is kept)',
-      args: [PLATFORM_ARG],
-      options: [TENANT_OPTION],
-      examples: ['attribution destination remove --tenant 6f1c… ga4'],
-      action: remove,
-    },
-  ],
-};
+export function destinationCommand(runs: Runs): Command {
+  const set = leafCommand('set', "Create or replace a destination's settings and credentials (sealed with CREDENTIALS_KEY)", {
+    details:
+      'The destination becomes active. Its parked deliveries (refused credentials) are then ' +
+      'replayed when KAFKA_BROKERS is set; otherwise a warning says how to replay them. ' +
+      'Event rules (--events, --skip-events, --map) and test mode are kept when not given.',
+    examples: setExamples,
+  }).addArgument(platformArgument());
+  for (const option of setOptions()) set.addOption(option);
+  return groupCommand('destination', `Configure where a tenant's conversions are sent (${PLATFORMS.map((p) => p.displayName).join(', ')})`, [
+    set.action(runs(setDestination, { credentialsKey: true })),
+    leafCommand('show', "Show a tenant's destinations, secrets masked (****1234)", { examples: ['attribution destination show --tenant 6f1c…'] })
+      .addOption(tenantOption())
+      .action(runs(show, { credentialsKey: true })),
+    destinationTestCommand(runs),
+    leafCommand('remove', 'Remove a destination (its delivery history is kept)', { examples: ['attribution destination remove --tenant 6f1c… ga4'] })
+      .addArgument(platformArgument())
+      .addOption(tenantOption())
+      .action(runs(remove)),
+  ]);
+}

@@ -1,9 +1,11 @@
 import { EventRepository, type PersonMatch } from '@attribution/db';
 import { erasureDocuments, type ErasableIdentifier } from '@attribution/destinations';
 import { ValidationError } from './cli-errors';
-import type { CommandSpec } from './command';
+import type { Command } from 'commander';
+import { flagOption, groupCommand, leafCommand, tenantOption, valueOption } from './cli-options';
+import type { Runs } from './cli-program';
+import { whileRunning } from './cli-progress';
 import type { CommandContext } from './context';
-import { TENANT_OPTION } from './tenant.command';
 
 type HashedIdentifier = 'email' | 'phone' | 'external-id';
 type Identifier = HashedIdentifier | 'visitor-id';
@@ -47,7 +49,11 @@ async function erase(ctx: CommandContext): Promise<void> {
   const tenant = await ctx.tenant();
   const match = personMatch(identifier, ctx.string(identifier)!, tenant);
   const dryRun = !ctx.flag('yes');
-  const { events, deliveries } = await new EventRepository(ctx.db).erasePerson(tenant.id, match, { dryRun });
+  const { events, deliveries } = await whileRunning(
+    ctx.out.progress(),
+    `${dryRun ? 'Counting' : 'Deleting'} the events of tenant ${tenant.id} that match the given ${LABEL[identifier]}`,
+    new EventRepository(ctx.db).erasePerson(tenant.id, match, { dryRun }),
+  );
   const what = `event${events === 1 ? '' : 's'} (and ${deliveries} deliver${deliveries === 1 ? 'y' : 'ies'}) of tenant ${tenant.id} matching the given ${LABEL[identifier]}`;
   ctx.out.result({ tenant_id: tenant.id, identifier, dry_run: dryRun, events, deliveries, deleted: !dryRun }, () =>
     dryRun
@@ -56,33 +62,27 @@ async function erase(ctx: CommandContext): Promise<void> {
   );
 }
 
-export const gdprCommand: CommandSpec = {
-  name: 'gdpr',
-  summary: 'Data-subject requests',
-  subcommands: [
-    {
-      name: 'erase',
-      summary: 'Delete a person\'s events (and their deliveries) from one tenant',
+export function gdprCommand(runs: Runs): Command {
+  return groupCommand('gdpr', 'Data-subject requests', [
+    leafCommand('erase', "Delete a person's events (and their deliveries) from one tenant", {
       details:
-        'The identifier is normalised and hashed exactly as at ingest (with the tenant\'s default\n' +
-        'country for phone numbers) and matched against the stored hashes; a visitor id is matched\n' +
-        'as stored. It is never printed or stored. Without --yes, only counts what would be deleted.\n' +
-        'Copies already published to Kafka expire with the topics\' retention.',
-      options: [
-        TENANT_OPTION,
-        { name: 'email', type: 'string', valueName: 'email', description: 'the person\'s email address' },
-        { name: 'phone', type: 'string', valueName: 'phone', description: 'the person\'s phone number (E.164, or national in the tenant\'s default country)' },
-        { name: 'external-id', type: 'string', valueName: 'id', description: 'the site\'s own id for the person' },
-        { name: 'visitor-id', type: 'string', valueName: 'id', description: 'the tracking pixel\'s visitor id (the _att_vid cookie of the person\'s browser)' },
-        { name: 'yes', type: 'boolean', description: 'really delete (otherwise a dry run)' },
-      ],
+        "The identifier is normalised and hashed exactly as at ingest (with the tenant's default " +
+        'country for phone numbers) and matched against the stored hashes; a visitor id is matched ' +
+        'as stored. It is never printed or stored. Without --yes, only counts what would be deleted. ' +
+        "Copies already published to Kafka expire with the topics' retention.",
       examples: [
         'attribution gdpr erase --tenant 6f1c… --email jane@example.com',
         'attribution gdpr erase --tenant 6f1c… --email jane@example.com --yes',
         'attribution gdpr erase --tenant 6f1c… --phone "+1 415 555 2671" --yes --json',
         'attribution gdpr erase --tenant 6f1c… --visitor-id 3f0c6a8e-5b1d-4c2e-9a7f-1e2d3c4b5a69 --yes',
       ],
-      action: erase,
-    },
-  ],
-};
+    })
+      .addOption(tenantOption())
+      .addOption(valueOption('--email <email>', "the person's email address"))
+      .addOption(valueOption('--phone <phone>', "the person's phone number (E.164, or national in the tenant's default country)"))
+      .addOption(valueOption('--external-id <id>', "the site's own id for the person"))
+      .addOption(valueOption('--visitor-id <id>', "the tracking pixel's visitor id (the _att_vid cookie of the person's browser)"))
+      .addOption(flagOption('--yes', 'really delete (otherwise a dry run)'))
+      .action(runs(erase)),
+  ]);
+}

@@ -1,8 +1,9 @@
 import { ApiKeyRepository, generateApiKey, inTransaction, TenantRepository, type ApiKeyKind } from '@attribution/db';
-import type { CommandSpec } from './command';
+import type { Command } from 'commander';
+import { groupCommand, leafCommand, tenantOption, valueOption } from './cli-options';
+import type { Runs } from './cli-program';
 import type { CommandContext } from './context';
 import { fields, table } from './output';
-import { TENANT_OPTION } from './tenant.command';
 
 async function rotate(ctx: CommandContext): Promise<void> {
   const tenant = await ctx.tenant();
@@ -40,23 +41,16 @@ async function rotate(ctx: CommandContext): Promise<void> {
   );
 }
 
-export const keysCommand: CommandSpec = {
-  name: 'keys',
-  summary: 'Manage a tenant\'s API keys',
-  subcommands: [
-    {
-      name: 'rotate',
-      summary: 'Create new keys and revoke the old ones, in one transaction',
+export function keysCommand(runs: Runs): Command {
+  return groupCommand('keys', "Manage a tenant's API keys", [
+    leafCommand('rotate', 'Create new keys and revoke the old ones, in one transaction', {
       details:
-        'Every ingest-api replica refuses the revoked keys within a second (PostgreSQL change\n' +
-        'notifications). Deploy the new secret key to your servers and the new public key to your\n' +
-        'pages first if you need an overlap: rotation is immediate.',
-      options: [
-        TENANT_OPTION,
-        { name: 'kind', type: 'string', valueName: 'kind', choices: ['public', 'secret', 'both'], description: 'which keys to rotate', defaultText: 'both' },
-      ],
+        'Every ingest-api replica refuses the revoked keys within a second (PostgreSQL change notifications). ' +
+        'Deploy the new secret key to your servers and the new public key to your pages first if you need an overlap: rotation is immediate.',
       examples: ['attribution keys rotate --tenant 6f1c…', 'attribution keys rotate --tenant 6f1c… --kind secret --json'],
-      action: rotate,
-    },
-  ],
-};
+    })
+      .addOption(tenantOption())
+      .addOption(valueOption('--kind <kind>', 'which keys to rotate', { choices: ['public', 'secret', 'both'], defaultText: 'both' }))
+      .action(runs(rotate)),
+  ]);
+}

@@ -2,11 +2,14 @@
  * Results go to stdout: aligned text for people, or one JSON document with `--json`.
  * Warnings and errors go to stderr (as JSON lines with `--json`), so stdout stays parseable.
  */
-import type { CliError } from './cli-errors';
+import { UsageError, type CliError } from './cli-errors';
+import { progressLine, type Progress, type ProgressStream } from './cli-progress';
 
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** The terminal stream for progress lines (process.stderr); none: no progress is shown. */
+  progress?: ProgressStream;
 }
 
 export interface Column<T> {
@@ -50,16 +53,20 @@ export class Output {
     this.io.stderr(this.json ? `${JSON.stringify({ warning: message, ...details })}\n` : `warning: ${message}\n`);
   }
 
-  error(error: CliError, hint?: string): void {
+  /** A usage error also names the command's usage, and commander's did-you-mean when it has one. */
+  error(error: CliError): void {
+    const suggestion = error instanceof UsageError ? error.suggestion : undefined;
     if (this.json) {
-      this.io.stderr(`${JSON.stringify({ error: { kind: error.kind, message: error.message, exit_code: error.exitCode } })}\n`);
+      const details = { kind: error.kind, message: error.message, exit_code: error.exitCode, ...(suggestion ? { suggestion } : {}) };
+      this.io.stderr(`${JSON.stringify({ error: details })}\n`);
       return;
     }
+    const hint = error instanceof UsageError ? [suggestion ? `(${suggestion})` : '', error.usage].filter(Boolean).join('\n') : '';
     this.io.stderr(`error: ${error.message}\n${hint ? `${hint}\n` : ''}`);
   }
 
-  help(text: string, toStderr = false): void {
-    if (toStderr) this.io.stderr(text);
-    else this.io.stdout(text);
+  /** A progress line on stderr for a long operation: only at a terminal, never with --json. */
+  progress(): Progress {
+    return progressLine(this.io.progress, this.json);
   }
 }

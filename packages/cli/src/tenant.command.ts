@@ -1,11 +1,11 @@
 import type { ApiKey, Tenant } from '@attribution/db';
-import type { CommandSpec } from './command';
+import type { Command } from 'commander';
+import { flagOption, groupCommand, leafCommand, tenantOption, valueOption } from './cli-options';
+import type { Runs } from './cli-program';
 import { countryOption, inRegistryOrder, originsOption, retentionOption, RETENTION_DAYS, tenantNameOption } from './cli-validate';
 import { ValidationError } from './cli-errors';
 import type { CommandContext } from './context';
 import { fields, table } from './output';
-
-const TENANT_OPTION = { name: 'tenant', type: 'string', valueName: 'id', required: true, description: 'tenant id' } as const;
 
 export function tenantJson(t: Tenant) {
   return {
@@ -167,69 +167,44 @@ function setStatus(status: 'active' | 'disabled') {
   };
 }
 
-export const tenantCommand: CommandSpec = {
-  name: 'tenant',
-  summary: 'Create, list, inspect and configure tenants',
-  subcommands: [
-    {
-      name: 'create',
-      summary: 'Create a tenant and its first public (pk_) and secret (sk_) API keys',
+export function tenantCommand(runs: Runs): Command {
+  return groupCommand('tenant', 'Create, list, inspect and configure tenants', [
+    leafCommand('create', 'Create a tenant and its first public (pk_) and secret (sk_) API keys', {
       details: 'The keys are printed once; only their SHA-256 hashes are stored.',
-      options: [
-        { name: 'name', type: 'string', valueName: 'name', required: true, description: 'display name' },
-        { name: 'retention-days', type: 'string', valueName: 'days', description: `days events are kept (${RETENTION_DAYS.min}..${RETENTION_DAYS.max})`, defaultText: '90' },
-        { name: 'origin', type: 'string', valueName: 'origin', multiple: true, description: 'allowed browser origin for the public key, scheme://host[:port]' },
-        { name: 'default-country', type: 'string', valueName: 'cc', description: 'ISO 3166-1 alpha-2 country for phone numbers without a country code' },
-        { name: 'consent-policy', type: 'string', valueName: 'policy', choices: ['block', 'allow'], description: 'events without a consent signal are', defaultText: 'block' },
-      ],
       examples: [
         `attribution tenant create --name "Shop" --origin https://shop.example --origin https://www.shop.example --default-country US`,
         `attribution tenant create --name "Shop" --retention-days 30 --consent-policy allow --json`,
       ],
-      action: create,
-    },
-    { name: 'list', summary: 'List every tenant', examples: ['attribution tenant list', 'attribution tenant list --json'], action: list },
-    {
-      name: 'show',
-      summary: 'Show a tenant: settings, API key prefixes and states, destinations, delivery counts',
+    })
+      .addOption(valueOption('--name <name>', 'display name', { required: true }))
+      .addOption(valueOption('--retention-days <days>', `days events are kept (${RETENTION_DAYS.min}..${RETENTION_DAYS.max})`, { defaultText: '90' }))
+      .addOption(valueOption('--origin <origin>', 'allowed browser origin for the public key, scheme://host[:port]', { repeatable: true }))
+      .addOption(valueOption('--default-country <cc>', 'ISO 3166-1 alpha-2 country for phone numbers without a country code'))
+      .addOption(valueOption('--consent-policy <policy>', 'events without a consent signal are', { choices: ['block', 'allow'], defaultText: 'block' }))
+      .action(runs(create)),
+    leafCommand('list', 'List every tenant', { examples: ['attribution tenant list', 'attribution tenant list --json'] }).action(runs(list)),
+    leafCommand('show', 'Show a tenant: settings, API key prefixes and states, destinations, delivery counts', {
       details: 'Secrets are never shown: keys by their prefix only, destinations without credentials.',
-      options: [TENANT_OPTION],
       examples: ['attribution tenant show --tenant 6f1c…'],
-      action: show,
-    },
-    {
-      name: 'set-retention',
-      summary: 'Set how many days a tenant\'s events are kept',
-      options: [TENANT_OPTION, { name: 'days', type: 'string', valueName: 'days', required: true, description: `${RETENTION_DAYS.min}..${RETENTION_DAYS.max}` }],
-      examples: ['attribution tenant set-retention --tenant 6f1c… --days 30'],
-      action: setRetention,
-    },
-    {
-      name: 'set-origins',
-      summary: 'Replace the browser origins allowed to use the tenant\'s public key',
-      options: [
-        TENANT_OPTION,
-        { name: 'origin', type: 'string', valueName: 'origin', multiple: true, description: 'allowed origin, scheme://host[:port]' },
-        { name: 'none', type: 'boolean', description: 'allow no origin at all (public key refused everywhere)' },
-      ],
+    })
+      .addOption(tenantOption())
+      .action(runs(show)),
+    leafCommand('set-retention', "Set how many days a tenant's events are kept", { examples: ['attribution tenant set-retention --tenant 6f1c… --days 30'] })
+      .addOption(tenantOption())
+      .addOption(valueOption('--days <days>', `${RETENTION_DAYS.min}..${RETENTION_DAYS.max}`, { required: true }))
+      .action(runs(setRetention)),
+    leafCommand('set-origins', "Replace the browser origins allowed to use the tenant's public key", {
       examples: ['attribution tenant set-origins --tenant 6f1c… --origin https://shop.example --origin https://m.shop.example'],
-      action: setOrigins,
-    },
-    {
-      name: 'disable',
-      summary: 'Disable a tenant: its keys are refused (401) by every replica within a second',
-      options: [TENANT_OPTION],
-      examples: ['attribution tenant disable --tenant 6f1c…'],
-      action: setStatus('disabled'),
-    },
-    {
-      name: 'enable',
-      summary: 'Enable a disabled tenant again',
-      options: [TENANT_OPTION],
-      examples: ['attribution tenant enable --tenant 6f1c…'],
-      action: setStatus('active'),
-    },
-  ],
-};
-
-export { TENANT_OPTION };
+    })
+      .addOption(tenantOption())
+      .addOption(valueOption('--origin <origin>', 'allowed origin, scheme://host[:port]', { repeatable: true }))
+      .addOption(flagOption('--none', 'allow no origin at all (public key refused everywhere)'))
+      .action(runs(setOrigins)),
+    leafCommand('disable', 'Disable a tenant: its keys are refused (401) by every replica within a second', { examples: ['attribution tenant disable --tenant 6f1c…'] })
+      .addOption(tenantOption())
+      .action(runs(setStatus('disabled'))),
+    leafCommand('enable', 'Enable a disabled tenant again', { examples: ['attribution tenant enable --tenant 6f1c…'] })
+      .addOption(tenantOption())
+      .action(runs(setStatus('active'))),
+  ]);
+}

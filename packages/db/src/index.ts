@@ -21,10 +21,15 @@ export { ApiKeyRepository, type ApiKeyRecord } from './tenants/api-key.repositor
 export { API_KEY_DISPLAY_PREFIX_LENGTH, generateApiKey, hashApiKey, hashesEqual, parseApiKey, type ApiKeyKind, type GeneratedApiKey } from './tenants/api-key';
 export { DestinationRepository, type DestinationWrite, type StoredRouting } from './destinations/destination.repository';
 export {
+  DELIVERY_STATUSES,
   DeliveryRepository,
+  MAX_DELIVERY_PAGE,
   SETTLED_STATUSES,
+  type DeliveryListPosition,
+  type DeliveryListQuery,
   type DeliveryRecord,
   type DeliveryStatus,
+  type ListedDelivery,
   type ReplayableDelivery,
   type ReplayableQuery,
 } from './deliveries/delivery.repository';

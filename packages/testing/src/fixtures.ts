@@ -16,12 +16,14 @@ export interface DestinationFixture {
   testMode?: boolean;
   eventRules?: { only?: string[]; except?: string[]; rename?: Record<string, string> };
   credentialsKey?: string;
+  /** `needs_credentials`: a destination whose credentials the platform refused (its deliveries are parked). */
+  status?: 'active' | 'needs_credentials';
 }
 
 export async function seedDestination(db: Db, tenantId: string, platform: string, fixture: DestinationFixture): Promise<void> {
-  const { settings, credentials, testMode = false, eventRules = {}, credentialsKey = TEST_CREDENTIALS_KEY } = fixture;
+  const { settings, credentials, testMode = false, eventRules = {}, credentialsKey = TEST_CREDENTIALS_KEY, status = 'active' } = fixture;
   await db.destination.create({
-    data: { tenantId, platform, status: 'active', settings, testMode, eventRules, credentialsEncrypted: sealDestinationCredentials(tenantId, platform, credentials, credentialsKey) },
+    data: { tenantId, platform, status, settings, testMode, eventRules, credentialsEncrypted: sealDestinationCredentials(tenantId, platform, credentials, credentialsKey) },
   });
 }
 

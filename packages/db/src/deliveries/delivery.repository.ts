@@ -1,5 +1,6 @@
-import type { DbClientOrTx, Event } from '../client/db-client';
+import type { DbClientOrTx, Delivery, Event } from '../client/db-client';
 import type { PgPool } from '../client/pg-pool';
+import { DeliveryStatus as DELIVERY_STATUS } from '../generated/prisma/enums';
 
 export type DeliveryStatus = 'sent' | 'retrying' | 'failed' | 'dead' | 'blocked_consent' | 'parked' | 'filtered' | 'skipped';
 
@@ -33,6 +34,34 @@ export interface ReplayableDelivery {
   status: string;
   event: Omit<Event, 'context'>;
 }
+
+/** Every status a delivery row can have, `pending` included (the listing filters on them). */
+export const DELIVERY_STATUSES: ReadonlyArray<Delivery['status']> = Object.values(DELIVERY_STATUS);
+
+/** The largest page `list` returns. */
+export const MAX_DELIVERY_PAGE = 1000;
+
+/** Where a page of the listing ends: the next page starts after this row. */
+export interface DeliveryListPosition {
+  updatedAt: Date;
+  id: bigint;
+}
+
+export interface DeliveryListQuery {
+  tenantId: string;
+  status?: Delivery['status'];
+  destination?: string;
+  /** Only deliveries whose status changed at or after this time (updated_at). */
+  since?: Date;
+  /** Only deliveries whose status changed before this time. */
+  until?: Date;
+  /** The `next` of the previous page. */
+  after?: DeliveryListPosition;
+  /** 1..MAX_DELIVERY_PAGE. */
+  limit: number;
+}
+
+export type ListedDelivery = Delivery & { event: { eventId: string; eventName: string } };
 
 const SETTLED_LIST = SETTLED_STATUSES.join(',');
 
@@ -130,5 +159,33 @@ export class DeliveryRepository {
       orderBy: { id: 'asc' },
       take: limit,
     });
+  }
+
+  /**
+   * One page of a tenant's deliveries, the most recent status change first (ties by id), with
+   * each one's event id and name. `next` is where the following page starts, null after the
+   * last. A delivery whose status changes while an operator pages moves to the first page.
+   */
+  async list(query: DeliveryListQuery): Promise<{ deliveries: ListedDelivery[]; next: DeliveryListPosition | null }> {
+    if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_DELIVERY_PAGE) {
+      throw new RangeError(`a page holds 1 to ${MAX_DELIVERY_PAGE} deliveries, not ${query.limit}`);
+    }
+    const { after } = query;
+    const rows = await this.db.delivery.findMany({
+      where: {
+        tenantId: query.tenantId,
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.destination ? { destination: query.destination } : {}),
+        updatedAt: { ...(query.since ? { gte: query.since } : {}), ...(query.until ? { lt: query.until } : {}) },
+        ...(after ? { OR: [{ updatedAt: { lt: after.updatedAt } }, { updatedAt: after.updatedAt, id: { lt: after.id } }] } : {}),
+      },
+      include: { event: { select: { eventId: true, eventName: true } } },
+      orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+      // One more than asked: whether there is a next page, without counting.
+      take: query.limit + 1,
+    });
+    const deliveries = rows.slice(0, query.limit);
+    const last = deliveries.at(-1);
+    return { deliveries, next: rows.length > query.limit && last ? { updatedAt: last.updatedAt, id: last.id } : null };
   }
 }

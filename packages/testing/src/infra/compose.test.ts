@@ -6,6 +6,7 @@
  * `--build-arg APP=<app>` (what its images carry: ./images.test.ts).
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, parseYamlSubset, type Yaml, type YamlMap } from './yaml-subset';
@@ -62,6 +63,15 @@ const REQUIRED_SECRETS = new Set(['CREDENTIALS_KEY']);
 /** Secrets allowed a default: the local-only database password (bound to 127.0.0.1). */
 const DEFAULTED_SECRETS = new Set(['POSTGRES_PASSWORD']);
 
+/** A value with its `${NAME}`, `${NAME:-default}` and `${NAME:?message}` interpolated, as compose does. */
+function interpolate(value: Yaml | undefined, vars: Record<string, string>): string {
+  return String(value).replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([-?])([^}]*))?\}/g, (_all, name: string, modifier?: string, text?: string) => {
+    const set = vars[name];
+    if (modifier === '?' && !set) throw new Error(`${name}: ${text}`);
+    return set || (modifier === '-' ? (text ?? '') : '');
+  });
+}
+
 describe('docker-compose.yml', () => {
   const raw = readRepoFile('docker-compose.yml');
   const compose = asMap(parseYamlSubset(raw), 'docker-compose.yml');
@@ -72,7 +82,7 @@ describe('docker-compose.yml', () => {
   it('is a compose-spec file with the whole stack', () => {
     expect(compose).not.toHaveProperty('version');
     expect(Object.keys(services).sort()).toEqual(
-      expect.arrayContaining(['postgres', 'kafka', 'migrate', 'jaeger', ...APPS].sort()),
+      expect.arrayContaining(['postgres', 'kafka', 'migrate', 'jaeger', 'cli', ...APPS].sort()),
     );
   });
 
@@ -121,6 +131,38 @@ describe('docker-compose.yml', () => {
     expect(asMap(asMap(migrate.depends_on, 'migrate.depends_on').postgres, 'migrate.depends_on.postgres').condition).toBe(
       'service_healthy',
     );
+  });
+
+  it('runs the operator CLI on demand only (profile tools), from its own image, once the schema is migrated', () => {
+    const cli = service('cli');
+    expect(asMap(cli.build, 'cli.build')).toEqual({ context: '.', dockerfile: 'Dockerfile', args: { APP: 'cli' } });
+    expect(cli.image).toBe('attribution/cli:local');
+    expect(cli.profiles).toEqual(['tools']);
+    // The only service `docker compose up` leaves out.
+    expect(Object.entries(services).filter(([, value]) => asMap(value, 'service').profiles !== undefined).map(([name]) => name)).toEqual(['cli']);
+    expect(cli.restart).toBe('no');
+    expect(cli.ports).toBeUndefined();
+    expect(cli).toMatchObject({ read_only: 'true', cap_drop: ['ALL'], security_opt: ['no-new-privileges:true'] });
+    const dependsOn = asMap(cli.depends_on, 'cli.depends_on');
+    expect(asMap(dependsOn.migrate, 'cli.depends_on.migrate').condition).toBe('service_completed_successfully');
+    expect(asMap(dependsOn.postgres, 'cli.depends_on.postgres').condition).toBe('service_healthy');
+    expect(asMap(dependsOn.kafka, 'cli.depends_on.kafka').condition).toBe('service_healthy');
+  });
+
+  it('gives the CLI the database, credentials key and brokers of the services it administers, enough for every command', async () => {
+    const cli = environment('cli');
+    for (const key of ['DATABASE_URL', 'KAFKA_BROKERS', 'CREDENTIALS_KEY', 'CREDENTIALS_KEY_PREVIOUS']) {
+      expect({ key, value: cli[key] }).toEqual({ key, value: environment('dispatcher')[key] });
+    }
+    const vars = { CREDENTIALS_KEY: randomBytes(32).toString('base64') };
+    const resolved = Object.fromEntries(Object.entries(cli).map(([key, value]) => [key, interpolate(value, vars)]));
+    const { parseCliEnv } = (await import(path.join(ROOT, 'packages/cli/src/cli-env'))) as { parseCliEnv: (source: object, needs: object) => Record<string, unknown> };
+    expect(parseCliEnv(resolved, { credentialsKey: true, kafka: true })).toMatchObject({
+      DATABASE_URL: 'postgresql://attribution:attribution-local@postgres:5432/attribution',
+      CREDENTIALS_KEY: vars.CREDENTIALS_KEY,
+      KAFKA_BROKERS: ['kafka:9092'],
+    });
+    expect(() => interpolate(cli.CREDENTIALS_KEY, {})).toThrow(/^CREDENTIALS_KEY: set CREDENTIALS_KEY/);
   });
 
   it('publishes every port on 127.0.0.1 only', () => {
@@ -354,6 +396,26 @@ describe.each(APPS)('Dockerfile with APP=%s', (app) => {
     expect(config.entrypoint).toEqual(['/usr/bin/tini', '--']);
     expect(config.cmd).toEqual(['node', `apps/${app}/dist/main.js`]);
     expect(config.stopSignal ?? 'SIGTERM').toBe('SIGTERM');
+  });
+});
+
+describe('Dockerfile with APP=cli', () => {
+  const config = imageConfig(readRepoFile('Dockerfile'), { APP: 'cli' });
+
+  it('runs the built CLI under tini as a non-root user, its arguments the command line and its help without any', () => {
+    expect(config.entrypoint).toEqual(['/usr/bin/tini', '--', 'node', 'packages/cli/dist/bin.js']);
+    expect(config.cmd).toEqual(['--help']);
+    expect(fs.existsSync(path.join(ROOT, 'packages/cli/src/bin.ts'))).toBe(true);
+    expect(config.user).toMatch(/^\d+:\d+$/);
+    expect(config.user!.split(':')[0]).not.toBe('0');
+    expect(config.env.NODE_ENV).toBe('production');
+  });
+
+  it('is no server: no port, no port variable, no healthcheck', () => {
+    expect(config.expose).toEqual([]);
+    expect(config.healthcheck).toBeUndefined();
+    expect(config.env.APP_PORT_VARIABLE).toBeUndefined();
+    for (const { variable } of Object.values(APP_PORTS)) expect(config.env[variable]).toBeUndefined();
   });
 });
 

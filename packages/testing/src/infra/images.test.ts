@@ -1,10 +1,10 @@
 /**
  * What the production images carry, proven from the repository's own package.json files and
- * package-lock.json (no network, no Docker): for each app, the production dependency closure
+ * package-lock.json (no network, no Docker): for each app and the CLI, the production dependency closure
  * (`dependencies`, `optionalDependencies` and required peers, followed through the workspaces and
  * through the lockfile's `node_modules/...` entries; devDependencies never) holds no dev-only
  * package (the embedded PostgreSQL, the browser driver, the test harness) and no other app. And
- * the root Dockerfile is the one file that builds the three apps, picked by `--build-arg APP`.
+ * the root Dockerfile is the one file that builds the three apps and the CLI, picked by `--build-arg APP`.
  *
  * The image's node_modules come from `npm ci --omit=dev` in the tree `turbo prune` cuts for the
  * app, which also holds the workspaces the app reaches through devDependencies (packages/tsconfig;
@@ -21,6 +21,8 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const APPS = ['ingest-api', 'dispatcher', 'pruner'] as const;
+/** What the Dockerfile builds: the apps, and the operator CLI (packages/cli, APP=cli). */
+const IMAGES = [...APPS, 'cli'] as const;
 
 /** Never in a production image: dev and test tooling only. */
 const FORBIDDEN: readonly RegExp[] = [
@@ -217,7 +219,7 @@ describe('production dependency closure of each app image', () => {
     );
   });
 
-  it.each(APPS)('%s: holds no dev-only package and no other app', (app) => {
+  it.each(IMAGES)('%s: holds no dev-only package and no other app', (app) => {
     const names = packageNames(repo, productionClosure(repo, [scoped(app)]));
     expect(names.has(scoped(app))).toBe(true);
     expect(names.has('@attribution/core')).toBe(true);
@@ -226,7 +228,7 @@ describe('production dependency closure of each app image', () => {
     expect(otherAppsIn(repo, scoped(app), names)).toEqual([]);
   });
 
-  it.each(APPS)('%s: npm ci --omit=dev of its turbo-pruned tree installs no dev-only package either', (app) => {
+  it.each(IMAGES)('%s: npm ci --omit=dev of its turbo-pruned tree installs no dev-only package either', (app) => {
     const pruned = prunedWorkspaces(repo, scoped(app));
     // Every tsconfig extends packages/tsconfig, a devDependency of every workspace: prune keeps it.
     expect(pruned.has('@attribution/tsconfig')).toBe(true);
@@ -304,7 +306,7 @@ const instructions = dockerfile
   .map((line) => line.trim())
   .filter((line) => line !== '' && !line.startsWith('#'));
 
-describe('Dockerfile: one file for the three apps', () => {
+describe('Dockerfile: one file for the three apps and the CLI', () => {
   const repo = readRepo();
   const froms = instructions.filter((line) => /^FROM\s/i.test(line));
   const globalArgs = instructions.slice(0, instructions.findIndex((line) => /^FROM\s/i.test(line)));
@@ -312,8 +314,8 @@ describe('Dockerfile: one file for the three apps', () => {
   it('takes the app as the build argument APP, with no default, and has one settings stage per app', () => {
     expect(globalArgs).toContain('ARG APP');
     const appStages = froms.map((line) => /\sAS\s+app-(\S+)$/i.exec(line)?.[1]).filter((name) => name !== undefined);
-    expect(appStages.sort()).toEqual([...APPS].sort());
-    // The final stage is the settings stage of $APP: one runner for the three.
+    expect(appStages.sort()).toEqual([...IMAGES].sort());
+    // The final stage is the settings stage of $APP: one runner for all of them.
     expect(froms.at(-1)).toMatch(/^FROM\s+app-\$\{APP(:\?[^}\s]*)?\}\s+AS\s+runner$/i);
   });
 
@@ -335,6 +337,14 @@ describe('Dockerfile: one file for the three apps', () => {
     expect(instructions.some((line) => line.includes('turbo run build --filter="@attribution/${APP}..."'))).toBe(true);
   });
 
+  it('trims and copies apps/ for the CLI too, whose pruned tree has none', () => {
+    const dirs = [...prunedWorkspaces(repo, scoped('cli'))].map((name) => repo.workspaces.get(name)!.dir);
+    expect(dirs.filter((dir) => dir.startsWith('apps/'))).toEqual([]);
+    // `find apps packages` and `COPY --from=installer /app/apps/` fail on a missing apps/.
+    const build = instructions.find((line) => line.includes('turbo run build --filter='))!;
+    expect(build).toMatch(/&&\s+mkdir -p apps\s+&&.*\bfind apps packages\b/);
+  });
+
   it('gives the runner production node_modules only, and of the installer only apps/ and packages/', () => {
     const prodDeps = instructions.slice(instructions.findIndex((line) => /^FROM\s+base\s+AS\s+prod-deps$/i.test(line)));
     // The devDependencies go before `npm ci --omit=dev`: the pruned lockfile carries the dev flags
@@ -348,7 +358,7 @@ describe('Dockerfile: one file for the three apps', () => {
     expect(copies).toEqual(['--from=prod-deps /app/ ./', '--from=installer /app/packages/ packages/', '--from=installer /app/apps/ apps/']);
   });
 
-  it.each(APPS)('%s: its list of build-only workspaces is the pruned tree minus the production closure', (app) => {
+  it.each(IMAGES)('%s: its list of build-only workspaces is the pruned tree minus the production closure', (app) => {
     const script = /node -e '(.*?)' "@attribution\/\$\{APP\}" > out\/build-only-workspaces/.exec(instructions.join('\n'))?.[1];
     expect(script).toBeDefined();
     // turbo prune's out/json: the root package.json listing the kept workspaces, and theirs.
@@ -375,9 +385,9 @@ describe('Dockerfile: one file for the three apps', () => {
     }
   });
 
-  it('is what CI builds, once per app', () => {
+  it('is what CI builds, once per image', () => {
     const workflow = fs.readFileSync(path.join(ROOT, '.github/workflows/ci.yml'), 'utf8');
-    expect(workflow).toMatch(/app: \[ingest-api, dispatcher, pruner\]/);
+    expect(workflow).toMatch(new RegExp(`app: \\[${IMAGES.join(', ')}\\]`));
     expect(workflow).toMatch(/^\s+file: Dockerfile$/m);
     expect(workflow).toMatch(/^\s+build-args: \|\n\s+APP=\$\{\{ matrix\.app \}\}$/m);
     expect(workflow).not.toMatch(/apps\/[^/\s]+\/Dockerfile/);
