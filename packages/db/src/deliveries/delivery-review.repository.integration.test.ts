@@ -53,6 +53,7 @@ describe('DeliveryReviewRepository over PostgreSQL', () => {
     const window = { since: new Date(now - 2.5 * HOUR), until: new Date(now - 1.5 * HOUR) };
     expect((await review.stuck({ tenantId, statuses: ['dead', 'parked'], ...window }, 50)).map((d) => d.id)).toEqual([ids[1]]);
     expect(await review.stuck({ tenantId, statuses: ['dead', 'parked'] }, 1)).toHaveLength(1);
+    expect((await review.stuck({ tenantId, statuses: ['dead', 'parked'], ids: [ids[0]!, ids[3]!] }, 50)).map((d) => d.id)).toEqual([ids[0]]);
   });
 
   it('counts outcomes per destination, hour of receipt and status, from `since` on', async () => {
@@ -79,6 +80,7 @@ describe('DeliveryReviewRepository over PostgreSQL', () => {
     const outcomes = await review.hourlyOutcomes(a.tenantId, new Date(Date.now() - 24 * HOUR));
     expect(outcomes.reduce((sum, o) => sum + o.count, 0)).toBe(1);
     expect(b.ids.every((id) => !listed.some((d) => d.id === id))).toBe(true);
+    expect(await review.stuck({ tenantId: a.tenantId, statuses: ['dead', 'parked'], ids: b.ids }, 50)).toEqual([]);
   });
 
   it("replays only the selected deliveries, and never another tenant's even when its id is selected", async () => {

@@ -11,6 +11,8 @@ export interface StuckDeliveryFilter {
   since?: Date;
   /** Reached their status before this time. */
   until?: Date;
+  /** Only these deliveries (an operator's selection). */
+  ids?: bigint[];
 }
 
 export interface StuckDelivery {
@@ -50,6 +52,7 @@ export class DeliveryReviewRepository {
         ...(filter.destination ? { destination: filter.destination } : {}),
         ...(filter.reason ? { lastError: { contains: filter.reason, mode: 'insensitive' } } : {}),
         ...(filter.since || filter.until ? { updatedAt } : {}),
+        ...(filter.ids ? { id: { in: filter.ids } } : {}),
       },
       orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
       take: limit,
