@@ -17,7 +17,7 @@ export function csrfField(page: string): string {
 }
 
 /** Signs in as a browser would: the form (and its cookie), then the token. Returns the session cookie header and CSRF token. */
-export async function signIn(app: Express, token = TEST_ADMIN_TOKEN): Promise<{ cookie: string; csrf: string; response: request.Response }> {
+export async function signIn(app: Express | string, token = TEST_ADMIN_TOKEN): Promise<{ cookie: string; csrf: string; response: request.Response }> {
   const form = await request(app).get('/sign-in');
   const formCookie = cookieValue(form.headers['set-cookie'], 'console_sign_in')!;
   const response = await request(app)

@@ -1,6 +1,6 @@
 import type { Delivery } from '@attribution/db';
 import { time } from '../html/format';
-import { html, type SafeHtml } from '../html/html';
+import { html, joinHtml, type SafeHtml } from '../html/html';
 
 /** How each recorded status reads to an operator. */
 const LABELS: Record<string, string> = {
@@ -17,7 +17,11 @@ const LABELS: Record<string, string> = {
 
 /** The platform's answer as recorded: its HTTP status and message (or the engine's reason). */
 export function platformResponse(delivery: Pick<Delivery, 'lastStatusCode' | 'lastError'>): SafeHtml {
-  return html`${delivery.lastStatusCode !== null ? html`<span class="http-status">HTTP ${delivery.lastStatusCode}</span>` : null}${delivery.lastError ? html` <span class="reason">${delivery.lastError}</span>` : null}`;
+  const parts = [
+    delivery.lastStatusCode !== null ? html`<span class="http-status">HTTP ${delivery.lastStatusCode}</span>` : null,
+    delivery.lastError ? html`<span class="reason">${delivery.lastError}</span>` : null,
+  ];
+  return joinHtml(parts.filter((part) => part !== null), html` `);
 }
 
 /** One destination's outcome for one event; `undefined` when nothing is recorded yet. */
@@ -25,5 +29,5 @@ export function outcome(platform: string, delivery: Delivery | undefined): SafeH
   const status = delivery?.status ?? 'pending';
   return html`<span class="outcome ${status}" data-destination="${platform}" data-status="${status}"><b>${platform}</b> ${LABELS[status] ?? status}${
     delivery?.status === 'retrying' ? html` · next attempt ${time(delivery.nextAttemptAt)}` : null
-  }${delivery ? html` ${platformResponse(delivery)}` : null}</span>`;
+  }${delivery && (delivery.lastStatusCode !== null || delivery.lastError) ? html` ${platformResponse(delivery)}` : null}</span>`;
 }
