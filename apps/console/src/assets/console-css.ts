@@ -14,6 +14,7 @@ a { color: var(--info); }
 table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid var(--line); }
 th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid var(--line); }
 th { font-weight: 600; background: #f0f2f5; font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
+td code, td time { white-space: nowrap; }
 code, pre { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
 pre { background: #fff; border: 1px solid var(--line); padding: 8px 10px; overflow: auto; max-height: 320px; }
 code.id { color: var(--muted); }

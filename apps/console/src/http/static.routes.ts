@@ -20,5 +20,7 @@ export function staticRoutes(): Router {
       res.type(asset.type).send(asset.body);
     });
   }
+  // Browsers ask for it on every page; without a session it would be a 401 sign-in page.
+  router.get('/favicon.ico', (_req, res) => void res.status(204).end());
   return router;
 }
