@@ -10,7 +10,6 @@ const PIXEL = '4455667788';
 const FIRST_TOKEN = 'EAAconsoleFirstToken';
 const RENEWED_TOKEN = 'EAAconsoleRenewedToken';
 // `CONSOLE_SCREENSHOT=docs/console-live.png npx jest …` also saves the live view (docs/console.md).
-// eslint-disable-next-line no-restricted-properties -- an output path for the docs, not configuration
 const SCREENSHOT = process.env.CONSOLE_SCREENSHOT;
 
 /**
