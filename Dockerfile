@@ -7,15 +7,19 @@
 #                server (GET /health, GET /ready) on DISPATCHER_PORT (8081)
 #   pruner       the scheduled retention job (PRUNE_SCHEDULE, cron), with an ops HTTP server on
 #                PRUNER_PORT (8082); run one active replica
+#   console      the operator console on CONSOLE_PORT (8084), with /health and /ready on the same
+#                port; one replica (sessions live in its memory), never on a public address
 # Build with the repo root as context:
 #   docker build --build-arg APP=ingest-api -t attribution/ingest-api .
 #   docker build --build-arg APP=dispatcher -t attribution/dispatcher .
 #   docker build --build-arg APP=pruner     -t attribution/pruner .
+#   docker build --build-arg APP=console    -t attribution/console .
 # Run:
 #   docker run --rm -p 127.0.0.1:8080:8080 -e DATABASE_URL=... -e KAFKA_BROKERS=host:9092 attribution/ingest-api
 #   docker run --rm -e DATABASE_URL=... attribution/ingest-api node packages/db/dist/bin/migrate.js
 #   docker run --rm -e DATABASE_URL=... -e KAFKA_BROKERS=host:9092 -e CREDENTIALS_KEY=... attribution/dispatcher
 #   docker run --rm -e DATABASE_URL=... attribution/pruner
+#   docker run --rm -p 127.0.0.1:8084:8084 -e DATABASE_URL=... -e KAFKA_BROKERS=host:9092 -e CONSOLE_ADMIN_TOKEN=... attribution/console
 # The image holds the compiled app, the workspaces in its production dependency closure and their
 # production node_modules: no test harness, no embedded PostgreSQL, no browser. See
 # docs/deployment.md.
@@ -146,12 +150,16 @@ FROM runtime AS app-pruner
 ENV APP_PORT_VARIABLE=PRUNER_PORT APP_PORT=8082
 CMD ["node", "apps/pruner/dist/main.js"]
 
+FROM runtime AS app-console
+ENV APP_PORT_VARIABLE=CONSOLE_PORT APP_PORT=8084
+CMD ["node", "apps/console/dist/main.js"]
+
 # ---------------------------------------------------------------------------------------------
-# runner: the final image, the same for the three apps. A missing APP fails here with the message
+# runner: the final image, the same for every app. A missing APP fails here with the message
 # below; an unknown one fails as an image that cannot be pulled (docker.io/library/app-<APP>).
-# (hadolint takes app-${APP} for an untagged image: it is one of the three stages above.)
+# (hadolint takes app-${APP} for an untagged image: it is one of the app stages above.)
 # hadolint ignore=DL3006
-FROM app-${APP:?set_--build-arg_APP=ingest-api|dispatcher|pruner} AS runner
+FROM app-${APP:?set_--build-arg_APP=ingest-api|dispatcher|pruner|console} AS runner
 ARG APP
 # The release (the workflow passes the git tag without its "v", or the commit for main builds):
 # attribution_build_info{version} and the OCI labels say what runs, not "dev".
@@ -166,7 +174,7 @@ LABEL org.opencontainers.image.title="attribution-${APP}" \
       org.opencontainers.image.created="${BUILD_DATE}" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.source="${SOURCE_URL}"
-# The port variable itself (PORT=8080, DISPATCHER_PORT=8081 or PRUNER_PORT=8082), as the app's
+# The port variable itself (PORT=8080, DISPATCHER_PORT=8081, PRUNER_PORT=8082 or CONSOLE_PORT=8084), as the app's
 # own default.
 ENV NODE_ENV=production \
     APP_VERSION=${APP_VERSION} \

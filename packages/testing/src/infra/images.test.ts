@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const APPS = ['ingest-api', 'dispatcher', 'pruner'] as const;
+const APPS = ['ingest-api', 'dispatcher', 'pruner', 'console'] as const;
 
 /** Never in a production image: dev and test tooling only. */
 const FORBIDDEN: readonly RegExp[] = [
@@ -242,6 +242,7 @@ describe('production dependency closure of each app image', () => {
     expect(packageNames(repo, productionClosure(repo, [scoped('ingest-api')])).has('@prisma/migrate')).toBe(true);
     expect(workspaces('dispatcher')).not.toContain('@attribution/pixel');
     expect(workspaces('pruner')).not.toContain('@attribution/pixel');
+    expect(workspaces('console')).not.toContain('@attribution/pixel');
   });
 
   describe('can fail', () => {
@@ -377,7 +378,7 @@ describe('Dockerfile: one file for the three apps', () => {
 
   it('is what CI builds, once per app', () => {
     const workflow = fs.readFileSync(path.join(ROOT, '.github/workflows/ci.yml'), 'utf8');
-    expect(workflow).toMatch(/app: \[ingest-api, dispatcher, pruner\]/);
+    expect(workflow).toMatch(/app: \[ingest-api, dispatcher, pruner, console\]/);
     expect(workflow).toMatch(/^\s+file: Dockerfile$/m);
     expect(workflow).toMatch(/^\s+build-args: \|\n\s+APP=\$\{\{ matrix\.app \}\}$/m);
     expect(workflow).not.toMatch(/apps\/[^/\s]+\/Dockerfile/);
