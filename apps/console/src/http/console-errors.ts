@@ -1,25 +1,26 @@
 import { AppError } from '@attribution/runtime';
 
-/** No signed-in session: browsers get the sign-in page, other clients a 401. */
-export class UnauthenticatedError extends AppError {
-  readonly code = 'unauthenticated';
+/** What a request did wrong: asking again the same way cannot help. */
+abstract class RequestError extends AppError {
   readonly retryable = false;
+}
+
+/** No signed-in session: browsers get the sign-in page, other clients a 401. */
+export class UnauthenticatedError extends RequestError {
+  readonly code = 'unauthenticated';
 }
 
 /** A form without this session's CSRF token (another site's page, or a stale tab). */
-export class CsrfRejectedError extends AppError {
+export class CsrfRejectedError extends RequestError {
   readonly code = 'csrf_rejected';
-  readonly retryable = false;
 }
 
 /** The tenant, event or page asked for does not exist (for this tenant). */
-export class PageNotFoundError extends AppError {
+export class PageNotFoundError extends RequestError {
   readonly code = 'not_found';
-  readonly retryable = false;
 }
 
 /** A filter or form value the console cannot use; the message names the field, never its value. */
-export class InvalidInputError extends AppError {
+export class InvalidInputError extends RequestError {
   readonly code = 'invalid_input';
-  readonly retryable = false;
 }
