@@ -9,16 +9,20 @@
 #                PRUNER_PORT (8082); run one active replica
 #   cli          the operator CLI `attribution` (docs/cli.md): no server; the container's
 #                arguments are the command line
+#   console      the operator console on CONSOLE_PORT (8084), with /health and /ready on the same
+#                port; one replica (sessions live in its memory), never on a public address
 # Build with the repo root as context:
 #   docker build --build-arg APP=ingest-api -t attribution/ingest-api .
 #   docker build --build-arg APP=dispatcher -t attribution/dispatcher .
 #   docker build --build-arg APP=pruner     -t attribution/pruner .
+#   docker build --build-arg APP=console    -t attribution/console .
 #   docker build --build-arg APP=cli        -t attribution/cli .
 # Run:
 #   docker run --rm -p 127.0.0.1:8080:8080 -e DATABASE_URL=... -e KAFKA_BROKERS=host:9092 attribution/ingest-api
 #   docker run --rm -e DATABASE_URL=... attribution/ingest-api node packages/db/dist/bin/migrate.js
 #   docker run --rm -e DATABASE_URL=... -e KAFKA_BROKERS=host:9092 -e CREDENTIALS_KEY=... attribution/dispatcher
 #   docker run --rm -e DATABASE_URL=... attribution/pruner
+#   docker run --rm -p 127.0.0.1:8084:8084 -e DATABASE_URL=... -e KAFKA_BROKERS=host:9092 -e CONSOLE_ADMIN_TOKEN=... attribution/console
 #   docker run --rm -e DATABASE_URL=... attribution/cli tenant create --name "Shop"
 # The image holds the compiled app, the workspaces in its production dependency closure and their
 # production node_modules: no test harness, no embedded PostgreSQL, no browser. See
@@ -167,6 +171,12 @@ ENV ${APP_PORT_VARIABLE}=${APP_PORT}
 EXPOSE ${APP_PORT}
 CMD ["node", "apps/pruner/dist/main.js"]
 
+FROM server AS app-console
+ENV APP_PORT_VARIABLE=CONSOLE_PORT APP_PORT=8084
+ENV ${APP_PORT_VARIABLE}=${APP_PORT}
+EXPOSE ${APP_PORT}
+CMD ["node", "apps/console/dist/main.js"]
+
 # The CLI is a command, not a server: no port, no healthcheck. The arguments of `docker run` (or
 # `docker compose run cli`) are its command line; without any, its help.
 FROM runtime AS app-cli
@@ -178,7 +188,7 @@ CMD ["--help"]
 # below; an unknown one fails as an image that cannot be pulled (docker.io/library/app-<APP>).
 # (hadolint takes app-${APP} for an untagged image: it is one of the stages above.)
 # hadolint ignore=DL3006
-FROM app-${APP:?set_--build-arg_APP=ingest-api|dispatcher|pruner|cli} AS runner
+FROM app-${APP:?set_--build-arg_APP=ingest-api|dispatcher|pruner|console|cli} AS runner
 ARG APP
 # The release (the workflow passes the git tag without its "v", or the commit for main builds):
 # attribution_build_info{version} and the OCI labels say what runs, not "dev".

@@ -1,7 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from '@attribution/core';
 import type { PublishedPixel } from '@attribution/pixel';
-import type { ReadinessCheck } from '@attribution/runtime';
+import { parseTrustProxy, type ReadinessCheck } from '@attribution/runtime';
 import type { ApiKeyService } from './auth/api-key.service';
 import type { EventService } from './events/event.service';
 import { sendError } from './http/error-codes';
@@ -60,12 +60,4 @@ export function createApp(deps: AppDeps): Express {
   app.use((_req, res) => sendError(res, 'not_found'));
   app.use(errorHandler(deps.logger));
   return app;
-}
-
-/** Express accepts booleans, hop counts or address lists; the env gives us a string. */
-function parseTrustProxy(value: string): boolean | number | string {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value;
 }

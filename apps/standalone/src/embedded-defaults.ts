@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { generateAdminToken } from '@attribution/console';
 import type { Logger } from '@attribution/core';
 import { postgresUserCanReach, ROOT_SHARED_DIR, startEmbeddedPostgres, type EmbeddedPostgres } from '@attribution/local-postgres';
 
@@ -22,14 +23,26 @@ export async function startLocalDatabase(dataDir: string, port: number, logger: 
 }
 
 /**
- * Destination credentials are encrypted at rest; locally the key is generated once and kept
- * beside the data (mode 0600), so a restart can still read what it stored.
+ * A secret generated once and kept beside the data (mode 0600), so a restart finds it again;
+ * `generated` says whether it was made now (it is shown to the operator only then).
  */
-export async function localCredentialsKey(dataDir: string): Promise<string> {
-  const file = path.join(path.resolve(dataDir), 'credentials.key');
-  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+async function localSecret(dataDir: string, fileName: string, generate: () => string): Promise<{ value: string; generated: boolean }> {
+  const file = path.join(path.resolve(dataDir), fileName);
+  if (existsSync(file)) return { value: (await readFile(file, 'utf8')).trim(), generated: false };
   await mkdir(path.dirname(file), { recursive: true });
-  const key = randomBytes(32).toString('base64');
-  await writeFile(file, `${key}\n`, { mode: 0o600 });
-  return key;
+  const value = generate();
+  await writeFile(file, `${value}\n`, { mode: 0o600 });
+  return { value, generated: true };
 }
+
+/** Destination credentials are encrypted at rest; locally the key is generated once, so a restart can still read what it stored. */
+export async function localCredentialsKey(dataDir: string): Promise<string> {
+  return (await localSecret(dataDir, 'credentials.key', () => randomBytes(32).toString('base64'))).value;
+}
+
+/** The console's operator token when CONSOLE_ADMIN_TOKEN is not set: generated on the first start, printed then only. */
+export function localConsoleToken(dataDir: string): Promise<{ value: string; generated: boolean }> {
+  return localSecret(dataDir, CONSOLE_TOKEN_FILE, generateAdminToken);
+}
+
+export const CONSOLE_TOKEN_FILE = 'console-admin-token';

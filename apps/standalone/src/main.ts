@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { runMain, startTracing, toObservabilityConfig } from '@attribution/runtime';
 import { loadStandaloneEnv } from './env';
 
@@ -5,7 +6,7 @@ runMain('attribution', async () => {
   const env = loadStandaloneEnv(process.env);
   const tracing = startTracing('attribution', toObservabilityConfig(env).tracing);
   // Loaded after tracing starts, so express, http and pg are instrumented.
-  const [{ ensureDemoTenant }, { startEngine }] = await Promise.all([import('./demo-tenant'), import('./engine')]);
+  const [{ ensureDemoTenant }, { startEngine }, { CONSOLE_TOKEN_FILE }] = await Promise.all([import('./demo-tenant'), import('./engine'), import('./embedded-defaults')]);
   const engine = await startEngine(env);
   engine.lifecycle.add('tracing', () => tracing.shutdown(), 'telemetry');
   const demo = env.DEMO_TENANT ? await ensureDemoTenant(engine.db) : null;
@@ -16,7 +17,11 @@ runMain('attribution', async () => {
     `      ops     ${engine.ingestOpsUrl}   (GET /metrics, GET /health, GET /ready)`,
     `  dispatcher  ${engine.dispatcherUrl}   (GET /metrics, GET /health, GET /ready)`,
     `  pruner      ${engine.prunerUrl}   (GET /metrics, GET /health, GET /ready)`,
+    `  console     ${engine.consoleUrl}   (operator console: sign in with CONSOLE_ADMIN_TOKEN${env.CONSOLE_ADMIN_TOKEN ? '' : `, kept in ${path.join(env.DATA_DIR, CONSOLE_TOKEN_FILE)}`})`,
   ];
+  if (engine.generatedConsoleToken) {
+    lines.push('', 'Console token generated (CONSOLE_ADMIN_TOKEN was not set). It is shown only now:', `  console token: ${engine.generatedConsoleToken}`);
+  }
   if (demo) {
     lines.push(
       '',

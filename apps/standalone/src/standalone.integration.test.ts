@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findFreePort, spawnApp, type SpawnedApp } from '@attribution/testing';
@@ -18,12 +18,13 @@ describe('standalone engine process', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'attribution-standalone-'));
     // PostgreSQL runs as the `postgres` user when we are root, and must reach its data dir.
     await chmod(dataDir, 0o755);
-    const [port, dispatcherPort, prunerPort, pgPort] = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
+    const [port, dispatcherPort, prunerPort, consolePort, pgPort] = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
     env = {
       DATA_DIR: dataDir,
       PORT: String(port),
       DISPATCHER_PORT: String(dispatcherPort),
       PRUNER_PORT: String(prunerPort),
+      CONSOLE_PORT: String(consolePort),
       EMBEDDED_PG_PORT: String(pgPort),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -43,7 +44,14 @@ describe('standalone engine process', () => {
     app = spawnApp(ENTRY, env);
     const [, ingestUrl] = await app.waitForOutput(/ingest-api\s+(http:\/\/\S+)/);
     const [, secretKey] = await app.waitForOutput(/secret key: (sk_\S+)/);
+    const [, consoleUrl] = await app.waitForOutput(/console\s+(http:\/\/\S+)/);
+    const [, consoleToken] = await app.waitForOutput(/console token: (\S+)/);
     expect((await fetch(`${ingestUrl}/health`)).status).toBe(200);
+    // The console answers, refuses a visitor without a session, and the printed token is kept (0600) for the next start.
+    expect((await fetch(`${consoleUrl}/health`)).status).toBe(200);
+    expect((await fetch(`${consoleUrl}/tenants`)).status).toBe(401);
+    expect((await readFile(path.join(dataDir, 'console-admin-token'), 'utf8')).trim()).toBe(consoleToken);
+    expect((await stat(path.join(dataDir, 'console-admin-token'))).mode & 0o777).toBe(0o600);
     expect((await fetch(`${ingestUrl}/ready`)).status).toBe(200);
     // The engine composes the ingest-api: its contract is served here too.
     const contract = await fetch(`${ingestUrl}/v1/openapi.json`);
@@ -66,6 +74,8 @@ describe('standalone engine process', () => {
     app = spawnApp(ENTRY, env);
     await app.waitForOutput(/Attribution engine is running/);
     expect(app.stdout()).not.toContain('secret key');
+    expect(app.stdout()).not.toContain('console token:');
+    expect(app.stdout()).toContain('operator console: sign in with CONSOLE_ADMIN_TOKEN, kept in');
     // The key still works and the stored event is still there: a retry is a duplicate.
     const again = await post('demo-1');
     expect(again.status).toBe(202);

@@ -20,6 +20,8 @@ export function startTestEngine(options: { databaseUrl: string; kafkaBrokers: st
       INGEST_OPS_PORT: '0',
       DISPATCHER_PORT: '0',
       PRUNER_PORT: '0',
+      CONSOLE_PORT: '0',
+      CONSOLE_ADMIN_TOKEN: 'standalone-test-console-token-0123456789',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'error',
       DEMO_TENANT: 'false',

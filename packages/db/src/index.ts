@@ -33,6 +33,8 @@ export {
   type ReplayableDelivery,
   type ReplayableQuery,
 } from './deliveries/delivery.repository';
+export { DeliveryReviewRepository, type HourlyOutcome, type StuckDelivery, type StuckDeliveryFilter } from './deliveries/delivery-review.repository';
+export { EventLookupRepository, type EventWithDeliveries } from './events/event-lookup.repository';
 export { EventRepository, type PersonMatch, type PublishableEvent } from './events/event.repository';
 export { EVENT_DATABASE_COLUMNS, EVENT_INSERT_COLUMNS, type NewEventRow } from './events/event-columns';
 export { INSERT_EVENTS_SQL, PgEventWriter, PrismaEventWriter, eventKey, toInsertParameter, type EventWriter, type KeyedEventWriter, type PgEventWriterOptions } from './events/event-writer';

@@ -17,6 +17,7 @@ export { runMain } from './lifecycle/run-main';
 export { runService, type ServiceContext, type ServiceDefinition } from './lifecycle/run-service';
 export { checkReadiness, type ReadinessCheck, type ReadinessReport } from './ops/readiness';
 export { createHttpServer, httpEnvKeys, securityHeaders, toHttpLimits, type HttpLimits } from './http/http-server';
+export { parseTrustProxy } from './http/trust-proxy';
 export { startOpsServer, type OpsServer, type OpsServerOptions } from './ops/ops-server';
 export { createAppMetrics, type AppMetrics, type MetricsConfig } from './metrics/metrics-registry';
 export { startTracing, type BatchConfig, type Tracing, type TracingConfig } from './tracing/tracing';

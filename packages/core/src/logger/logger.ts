@@ -3,7 +3,7 @@ import winston from 'winston';
 import { currentLogContext } from './log-context';
 import { redact } from './redact';
 
-export type ServiceName = 'api' | 'worker' | 'pruner';
+export type ServiceName = 'api' | 'worker' | 'pruner' | 'console';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogMeta = Record<string, unknown>;
 

@@ -26,6 +26,8 @@ export interface ReplayableQuery {
   destination?: string;
   /** Only deliveries that reached their status at or after this time. */
   since?: Date;
+  /** Only these deliveries (an operator's selection); still only the tenant's, in those statuses. */
+  ids?: bigint[];
 }
 
 export interface ReplayableDelivery {
@@ -153,7 +155,7 @@ export class DeliveryRepository {
         status: { in: query.statuses },
         ...(query.destination ? { destination: query.destination } : {}),
         ...(query.since ? { updatedAt: { gte: query.since } } : {}),
-        id: { gt: afterId },
+        id: { gt: afterId, ...(query.ids ? { in: query.ids } : {}) },
       },
       select: { id: true, destination: true, status: true, event: { omit: { context: true } } },
       orderBy: { id: 'asc' },

@@ -12,14 +12,15 @@ import path from 'node:path';
 import { isMap, parseYamlSubset, type Yaml, type YamlMap } from './yaml-subset';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const APPS = ['ingest-api', 'dispatcher', 'pruner'] as const;
-/** Apps that talk to Kafka (the pruner only uses PostgreSQL). */
-const KAFKA_APPS = new Set<string>(['ingest-api', 'dispatcher']);
+const APPS = ['ingest-api', 'dispatcher', 'pruner', 'console'] as const;
+/** Apps that talk to Kafka (the pruner only uses PostgreSQL; the console publishes replays). */
+const KAFKA_APPS = new Set<string>(['ingest-api', 'dispatcher', 'console']);
 /** The variable each app reads its HTTP port from (the ops server's, for the workers) and its default. */
 const APP_PORTS: Record<(typeof APPS)[number], { variable: string; port: string }> = {
   'ingest-api': { variable: 'PORT', port: '8080' },
   dispatcher: { variable: 'DISPATCHER_PORT', port: '8081' },
   pruner: { variable: 'PRUNER_PORT', port: '8082' },
+  console: { variable: 'CONSOLE_PORT', port: '8084' },
 };
 
 // Helpers over the parsed compose file.
@@ -59,7 +60,7 @@ function interpolation(value: Yaml | undefined): { name: string; modifier: strin
 
 const SECRET_NAME = /(^|_)(KEY|SECRET|TOKEN|PASSWORD|PASS|CREDENTIALS?)(_|$)/i;
 /** Secrets that must be supplied by the environment with no default at all. */
-const REQUIRED_SECRETS = new Set(['CREDENTIALS_KEY']);
+const REQUIRED_SECRETS = new Set(['CREDENTIALS_KEY', 'CONSOLE_ADMIN_TOKEN']);
 /** Secrets allowed a default: the local-only database password (bound to 127.0.0.1). */
 const DEFAULTED_SECRETS = new Set(['POSTGRES_PASSWORD']);
 
@@ -212,6 +213,7 @@ describe('docker-compose.yml', () => {
   it('inlines no secret: CREDENTIALS_KEY and other secrets come from the environment', () => {
     expect(interpolation(environment('dispatcher').CREDENTIALS_KEY)).toEqual({ name: 'CREDENTIALS_KEY', modifier: ':?', fallback: expect.any(String) });
     expect(interpolation(environment('dispatcher').CREDENTIALS_KEY_PREVIOUS)).toEqual({ name: 'CREDENTIALS_KEY_PREVIOUS', modifier: ':-', fallback: '' });
+    expect(interpolation(environment('console').CONSOLE_ADMIN_TOKEN)).toEqual({ name: 'CONSOLE_ADMIN_TOKEN', modifier: ':?', fallback: expect.any(String) });
 
     for (const [name, value] of Object.entries(services)) {
       const env = asMap(value, name).environment;

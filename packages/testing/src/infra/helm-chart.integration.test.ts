@@ -20,7 +20,7 @@ const ROOT = path.resolve(__dirname, '../../../..');
 const CHART = path.join(ROOT, 'infra/helm/attribution');
 const SECOND_VALUES = path.join(ROOT, 'infra/helm/values/keda-existing-secret.yaml');
 const SCHEMAS = path.join(ROOT, 'infra/helm/schemas');
-const APPS = { 'ingest-api': 'ingest-api/src/env', dispatcher: 'dispatcher/src/env', pruner: 'pruner/src/env' } as const;
+const APPS = { 'ingest-api': 'ingest-api/src/env', dispatcher: 'dispatcher/src/env', pruner: 'pruner/src/env', console: 'console/src/env' } as const;
 
 function tool(name: 'helm' | 'kubeconform'): string {
   const script = path.join(ROOT, 'infra/tools/go-tool.sh');
@@ -29,8 +29,8 @@ function tool(name: 'helm' | 'kubeconform'): string {
 
 const run = (bin: string, args: string[], input?: string) => spawnSync(bin, args, { input, encoding: 'utf8', cwd: ROOT });
 
-function render(chart: string, values: string[] = []): string {
-  const result = run(tool('helm'), ['template', 'prod', chart, ...values.flatMap((file) => ['-f', file])]);
+function render(chart: string, values: string[] = [], set: string[] = []): string {
+  const result = run(tool('helm'), ['template', 'prod', chart, ...values.flatMap((file) => ['-f', file]), ...set.flatMap((value) => ['--set', value])]);
   if (result.status !== 0) throw new Error(`helm template failed: ${result.stderr}`);
   return result.stdout;
 }
@@ -91,8 +91,8 @@ describe('helm chart infra/helm/attribution', () => {
   });
 
   it.each([
-    ['default values', [], 11],
-    ['KEDA, existingSecret, no HPA', [SECOND_VALUES], 9],
+    ['default values', [], 14],
+    ['KEDA, existingSecret, no HPA', [SECOND_VALUES], 12],
   ])('renders with %s objects that kubeconform finds valid against Kubernetes v1.33.13', (_name, values: string[], count: number) => {
     const manifests = render(CHART, values);
     const result = kubeconform(manifests);
@@ -151,6 +151,28 @@ describe('helm chart infra/helm/attribution', () => {
     expect(get(named(byDefault, 'ConfigMap', 'prod-attribution-ingest-api'), 'data')).toMatchObject({ PORT: '8080', INGEST_OPS_PORT: '8083' });
   });
 
+  it('runs the console as one replica, probed on its own port, behind a ClusterIP Service, its token from the Secret', () => {
+    for (const docs of [byDefault, second]) {
+      const deployment = named(docs, 'Deployment', 'prod-attribution-console');
+      expect(get(deployment, 'spec', 'replicas')).toBe('1');
+      const container = get(deployment, 'spec', 'template', 'spec', 'containers', 0);
+      expect(get(container, 'ports')).toEqual([{ name: 'http', containerPort: '8084' }]);
+      expect(get(container, 'livenessProbe', 'httpGet')).toEqual({ path: '/health', port: 'http' });
+      expect(get(container, 'readinessProbe', 'httpGet')).toEqual({ path: '/ready', port: 'http' });
+      expect((get(container, 'env') as YamlMap[]).map((e) => [e.name, get(e, 'valueFrom', 'secretKeyRef', 'key')])).toEqual([
+        ['DATABASE_URL', 'DATABASE_URL'],
+        ['CONSOLE_ADMIN_TOKEN', 'CONSOLE_ADMIN_TOKEN'],
+      ]);
+      expect(get(named(docs, 'Service', 'prod-attribution-console'), 'spec', 'type')).toBe('ClusterIP');
+      expect(get(named(docs, 'ConfigMap', 'prod-attribution-console'), 'data')).toMatchObject({ CONSOLE_PORT: '8084', KAFKA_BROKERS: expect.any(String) });
+    }
+    expect(get(named(byDefault, 'Secret', 'prod-attribution'), 'stringData')).toHaveProperty('CONSOLE_ADMIN_TOKEN');
+    expect(get(named(second, 'ConfigMap', 'prod-attribution-console'), 'data', 'JAEGER_UI_URL')).toBe('https://jaeger.internal.example');
+    const without = objects(render(CHART, [], ['console.enabled=false']));
+    expect(without.filter((doc) => get(doc, 'metadata', 'name') === 'prod-attribution-console')).toEqual([]);
+    expect(get(named(without, 'Secret', 'prod-attribution'), 'stringData')).not.toHaveProperty('CONSOLE_ADMIN_TOKEN');
+  });
+
   it('runs the pruner with --once on a schedule and the migrations as a pre-install/pre-upgrade hook', () => {
     const cron = named(byDefault, 'CronJob', 'prod-attribution-pruner');
     expect(get(cron, 'spec', 'concurrencyPolicy')).toBe('Forbid');
@@ -184,7 +206,7 @@ describe('helm chart infra/helm/attribution', () => {
       const spec = get(doc, 'spec', 'template', 'spec') ?? get(doc, 'spec', 'jobTemplate', 'spec', 'template', 'spec');
       return spec ? [spec] : [];
     });
-    expect(podSpecs).toHaveLength(4);
+    expect(podSpecs).toHaveLength(5);
     for (const spec of podSpecs) {
       expect(get(spec, 'securityContext', 'runAsNonRoot')).toBe('true');
       for (const container of get(spec, 'containers') as YamlMap[]) {

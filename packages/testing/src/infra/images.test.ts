@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const APPS = ['ingest-api', 'dispatcher', 'pruner'] as const;
+const APPS = ['ingest-api', 'dispatcher', 'pruner', 'console'] as const;
 /** What the Dockerfile builds: the apps, and the operator CLI (packages/cli, APP=cli). */
 const IMAGES = [...APPS, 'cli'] as const;
 
@@ -244,6 +244,7 @@ describe('production dependency closure of each app image', () => {
     expect(packageNames(repo, productionClosure(repo, [scoped('ingest-api')])).has('@prisma/migrate')).toBe(true);
     expect(workspaces('dispatcher')).not.toContain('@attribution/pixel');
     expect(workspaces('pruner')).not.toContain('@attribution/pixel');
+    expect(workspaces('console')).not.toContain('@attribution/pixel');
   });
 
   describe('can fail', () => {

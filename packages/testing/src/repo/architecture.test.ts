@@ -25,9 +25,11 @@ const MAY_IMPORT: Record<string, string[]> = {
   'ingest-api': ['core', 'runtime', 'transport', 'db', 'destinations', 'pixel'],
   dispatcher: ['core', 'runtime', 'transport', 'db', 'destinations'],
   pruner: ['core', 'runtime', 'db'],
-  standalone: ['core', 'runtime', 'transport', 'db', 'local-postgres', 'ingest-api', 'dispatcher', 'pruner'],
+  // The replay path is the CLI's (replayDeliveries), a package.
+  console: ['core', 'runtime', 'transport', 'db', 'destinations', 'cli'],
+  standalone: ['core', 'runtime', 'transport', 'db', 'local-postgres', 'ingest-api', 'dispatcher', 'pruner', 'console'],
 };
-const APPS = ['ingest-api', 'dispatcher', 'pruner', 'standalone'];
+const APPS = ['ingest-api', 'dispatcher', 'pruner', 'console', 'standalone'];
 
 interface Workspace {
   name: string;
