@@ -43,7 +43,7 @@ export function buildOpenApiDocument(input: OpenApiInput): JsonSchema {
       { name: 'events', description: 'Event collection' },
       { name: 'pixel', description: 'The browser pixel' },
       { name: 'probes', description: 'Liveness and readiness' },
-      { name: 'meta', description: 'This contract' },
+      { name: 'contract', description: 'This document' },
     ],
     paths: {
       '/v1/events': eventsPath(request.body),

@@ -49,7 +49,7 @@ export function openApiPath(): JsonSchema {
   return {
     get: {
       operationId: 'getOpenApiDocument',
-      tags: ['meta'],
+      tags: ['contract'],
       summary: 'This document',
       description: 'Generated at build time from the Joi schemas the API validates with, so it cannot drift from them.',
       security: [],
