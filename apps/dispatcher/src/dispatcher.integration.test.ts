@@ -101,13 +101,15 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
   it('delivers an event that one batch carries twice once, with one recorded outcome (an outbox republish)', async () => {
     const { tenant } = await tenantWithMeta('1011');
     const [twice, once] = await insertStoredEvents(db, tenant.id, 2);
+    // From here on: a fresh broker can make the consumer restart once while it starts.
+    const logsBefore = logs().length;
     // One produce request: the copies share a partition and arrive in one batch.
     await publish([twice!, once!, twice!]);
     await waitForStatus([twice!, once!], 'sent');
     const rows = await db.delivery.findMany({ where: { tenantId: tenant.id } });
     expect(rows.map((r) => [r.eventPk.toString(), r.attempts]).sort()).toEqual([[twice!.id, 1], [once!.id, 1]].sort());
     expect(meta.eventsReceived().filter((e) => e.pixelId === '1011').map((e) => e['event_id']).sort()).toEqual([twice!.eventId, once!.eventId].sort());
-    expect(logs()).not.toContain('"event":"consumer_crashed"');
+    expect(logs().slice(logsBefore)).not.toContain('"event":"consumer_crashed"');
   });
 
   it('declares a delivery dead past the platform horizon and dead-letters it', async () => {
