@@ -10,6 +10,7 @@ export {
   type DbClientOrTx,
   type DbTransaction,
   type Delivery,
+  type DeliveryAttempt,
   type Destination,
   type Event,
   type Tenant,
