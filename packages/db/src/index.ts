@@ -34,6 +34,7 @@ export {
   type ReplayableDelivery,
   type ReplayableQuery,
 } from './deliveries/delivery.repository';
+export { DeliveryAttemptRepository } from './deliveries/delivery-attempt.repository';
 export { DeliveryReviewRepository, type HourlyOutcome, type StuckDelivery, type StuckDeliveryFilter } from './deliveries/delivery-review.repository';
 export { EventLookupRepository, type EventWithDeliveries } from './events/event-lookup.repository';
 export { EventRepository, type PersonMatch, type PublishableEvent } from './events/event.repository';
