@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import type { StoredEvent } from '@attribution/core';
-import { DeliveryRepository, sealDestinationCredentials, type Db } from '@attribution/db';
+import { DeliveryAttemptRepository, DeliveryRepository, sealDestinationCredentials, type Db } from '@attribution/db';
 import { FakeMetaGraph, graphError, insertStoredEvents, seedTenant, TEST_CREDENTIALS_KEY, waitUntil } from '@attribution/testing';
 import { retryMessage } from '@attribution/transport';
 import { replayDeliveries } from '@attribution/cli';
@@ -46,18 +46,32 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
     await publish([denied!]);
     await waitForStatus([denied!], 'blocked_consent');
     expect(meta.eventsReceived().filter((e) => e.pixelId === '1001')).toHaveLength(0);
+    expect(await new DeliveryAttemptRepository(db).forEvent(tenant.id, BigInt(denied!.id))).toEqual([
+      expect.objectContaining({ destination: 'meta', status: 'blocked_consent', attempted: false, statusCode: null, platformRequestId: null }),
+    ]);
     expect(logs()).toContain('"event":"consent_blocked"');
   });
 
-  it('retries 429 and 5xx through the retry tiers, then delivers exactly once', async () => {
+  it('retries 429 and 5xx through the retry tiers, then delivers exactly once, keeping every attempt', async () => {
     const { tenant } = await tenantWithMeta('1002');
-    meta.replyNextFor('1002', graphError(429, 4, 'Application request limit reached'), { status: 503, body: 'upstream unavailable' });
+    const limited = graphError(429, 4, 'Application request limit reached');
+    meta.replyNextFor('1002', limited, { status: 503, body: 'upstream unavailable' });
     const events = await insertStoredEvents(db, tenant.id, 3);
     await publish(events);
     await waitForStatus(events, 'sent');
     const rows = await db.delivery.findMany({ where: { tenantId: tenant.id } });
-    expect(rows.every((r) => r.attempts === 3 && r.lastStatusCode === 200)).toBe(true);
+    expect(rows.every((r) => r.attempts === 3 && r.lastStatusCode === 200 && /^fake\d+$/.test(r.lastRequestId ?? ''))).toBe(true);
     expect(meta.eventsReceived().filter((e) => e.pixelId === '1002')).toHaveLength(3);
+
+    const fbtraceOf429 = (limited.body as { error: { fbtrace_id: string } }).error.fbtrace_id;
+    for (const event of events) {
+      const attempts = await new DeliveryAttemptRepository(db).forEvent(tenant.id, BigInt(event.id));
+      expect(attempts.map((a) => [a.destination, a.status, a.attempted, a.statusCode, a.message, a.platformRequestId])).toEqual([
+        ['meta', 'retrying', true, 429, 'code 4: Application request limit reached', fbtraceOf429],
+        ['meta', 'retrying', true, 503, 'HTTP 503', null],
+        ['meta', 'sent', true, 200, null, rows.find((r) => r.eventPk === BigInt(event.id))!.lastRequestId],
+      ]);
+    }
   });
 
   it('records a permanent refusal with the platform message and delivers the rest of the batch', async () => {
@@ -69,6 +83,7 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
     const row = await db.delivery.findFirstOrThrow({ where: { eventPk: BigInt(bad!.id) } });
     expect(row.lastError).toBe('code 100: Invalid parameter: custom_data.value');
     expect(row.lastStatusCode).toBe(400);
+    expect(row.lastRequestId).toMatch(/^fake-err-/);
   });
 
   it('parks events refused for credentials, logs auth_error without the token, and replays them after renewal', async () => {

@@ -35,7 +35,7 @@ describe('PruneService (real PostgreSQL)', () => {
     });
   }
 
-  it("keeps and deletes exactly at each tenant's own boundary, deliveries included", async () => {
+  it("keeps and deletes exactly at each tenant's own boundary, deliveries and their attempts included", async () => {
     const short = await seedTenant(db, { retentionDays: 30 });
     const standard = await seedTenant(db); // default 90 days
     const minute = 60_000;
@@ -46,12 +46,14 @@ describe('PruneService (real PostgreSQL)', () => {
     await insertAt(standard.tenant.id, ['std-drop'], new Date(NOW.getTime() - 90 * DAY - minute));
     const dropped = await db.event.findFirstOrThrow({ where: { eventId: 'short-drop' } });
     await db.delivery.create({ data: { eventPk: dropped.id, tenantId: short.tenant.id, destination: 'meta', status: 'sent' } });
+    await db.deliveryAttempt.create({ data: { eventPk: dropped.id, tenantId: short.tenant.id, destination: 'meta', status: 'sent', attempted: true, statusCode: 200, platformRequestId: 'AbC123' } });
 
     const report = await service().pruneAll();
     expect(report).toMatchObject({ ran: true, deleted: 2 });
     const left = (await db.event.findMany({ select: { eventId: true } })).map((e) => e.eventId).sort();
     expect(left).toEqual(['short-keep', 'std-keep', 'std-keep-31d']);
     expect(await db.delivery.count({ where: { eventPk: dropped.id } })).toBe(0);
+    expect(await db.deliveryAttempt.count({ where: { eventPk: dropped.id } })).toBe(0);
     const completed = logs.split('\n').filter((l) => l.includes('"event":"prune_completed"'));
     expect(completed.map((l) => JSON.parse(l).tenant_id).sort()).toEqual([short.tenant.id, standard.tenant.id].sort());
   });

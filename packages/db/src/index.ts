@@ -10,6 +10,7 @@ export {
   type DbClientOrTx,
   type DbTransaction,
   type Delivery,
+  type DeliveryAttempt,
   type Destination,
   type Event,
   type Tenant,
@@ -33,6 +34,7 @@ export {
   type ReplayableDelivery,
   type ReplayableQuery,
 } from './deliveries/delivery.repository';
+export { DeliveryAttemptRepository } from './deliveries/delivery-attempt.repository';
 export { DeliveryReviewRepository, type HourlyOutcome, type StuckDelivery, type StuckDeliveryFilter } from './deliveries/delivery-review.repository';
 export { EventLookupRepository, type EventWithDeliveries } from './events/event-lookup.repository';
 export { EventRepository, type PersonMatch, type PublishableEvent } from './events/event.repository';

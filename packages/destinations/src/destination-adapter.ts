@@ -34,12 +34,15 @@ export interface OutgoingEvent {
  * - rejected: the platform (or our pre-flight validation) refused it for good;
  * - skipped: the platform cannot use this event (nothing to attribute it by, no conversion
  *   action for its name): no request was made, and none ever will be.
+ * `requestId`: the platform's id of the request that decided the outcome, when its answer carried
+ * one (Meta's `fbtrace_id`, TikTok's `request_id`, Google Data Manager's `requestId`); absent when
+ * no answer came back, when the platform gives none (GA4), or when no request was made.
  */
 export type SendOutcome =
-  | { eventPk: string; kind: 'sent'; statusCode: number }
-  | { eventPk: string; kind: 'retry'; statusCode: number | null; reason: string }
-  | { eventPk: string; kind: 'auth'; statusCode: number | null; reason: string }
-  | { eventPk: string; kind: 'rejected'; statusCode: number | null; reason: string }
+  | { eventPk: string; kind: 'sent'; statusCode: number; requestId?: string }
+  | { eventPk: string; kind: 'retry'; statusCode: number | null; reason: string; requestId?: string }
+  | { eventPk: string; kind: 'auth'; statusCode: number | null; reason: string; requestId?: string }
+  | { eventPk: string; kind: 'rejected'; statusCode: number | null; reason: string; requestId?: string }
   | { eventPk: string; kind: 'skipped'; statusCode: null; reason: string };
 
 /**

@@ -39,7 +39,7 @@ export function deliveryRecord(
   job: DeliveryJob,
   destination: Platform,
   status: DeliveryRecord['status'],
-  detail: { statusCode?: number | null; error?: string | null; attempted?: boolean; nextAttemptAt?: Date | null } = {},
+  detail: { statusCode?: number | null; error?: string | null; requestId?: string | undefined; attempted?: boolean; nextAttemptAt?: Date | null } = {},
 ): DeliveryRecord {
   return {
     eventPk: job.event.id,
@@ -48,6 +48,7 @@ export function deliveryRecord(
     status,
     statusCode: detail.statusCode ?? null,
     error: detail.error ?? null,
+    requestId: detail.requestId ?? null,
     nextAttemptAt: detail.nextAttemptAt ?? null,
     attempted: detail.attempted ?? false,
   };

@@ -72,6 +72,35 @@ describe('settleOutcome', () => {
     expect(out.messages).toEqual([]);
     expect(out.notes.map((n) => [n.event, n.meta['retryable']])).toEqual([['dispatch_failed', false]]);
   });
+
+  it("carries the platform's request id into the record and its log line, whatever the outcome", () => {
+    const cases = [
+      { outcome: { kind: 'sent', statusCode: 200 }, status: 'sent', line: 'dispatch_success' },
+      { outcome: { kind: 'retry', statusCode: 503, reason: 'HTTP 503' }, status: 'retrying', line: 'dispatch_failed' },
+      { outcome: { kind: 'rejected', statusCode: 400, reason: 'code 100: Invalid parameter' }, status: 'failed', line: 'dispatch_failed' },
+      { outcome: { kind: 'auth', statusCode: 401, reason: 'code 190: token expired' }, status: 'parked', line: undefined },
+    ] as const;
+    for (const { outcome, status, line } of cases) {
+      const out = emptySettlement();
+      const j = job();
+      settleOutcome(ctx, j, consent, { eventPk: j.event.id, ...outcome, requestId: `trace-${status}` }, 10, out);
+      expect(out.records).toEqual([expect.objectContaining({ status, requestId: `trace-${status}` })]);
+      expect(out.notes.map((n) => [n.event, n.meta['request_id']])).toEqual(line ? [[line, `trace-${status}`]] : []);
+    }
+    const out = emptySettlement();
+    const j = job({ event: nearHorizon(10), failedAttempts: 3 });
+    settleOutcome(ctx, j, consent, { eventPk: j.event.id, kind: 'retry', statusCode: 500, reason: 'HTTP 500', requestId: 'trace-dead' }, 10, out);
+    expect(out.records).toEqual([expect.objectContaining({ status: 'dead', requestId: 'trace-dead' })]);
+    expect(out.notes).toEqual([expect.objectContaining({ event: 'dead_lettered', meta: expect.objectContaining({ request_id: 'trace-dead' }) })]);
+  });
+
+  it('records no request id when the platform gave none', () => {
+    const out = emptySettlement();
+    const j = job();
+    settleOutcome(ctx, j, consent, { eventPk: j.event.id, kind: 'retry', statusCode: null, reason: 'timeout' }, 10, out);
+    expect(out.records).toEqual([expect.objectContaining({ status: 'retrying', requestId: null })]);
+    expect(out.notes[0]!.meta).not.toHaveProperty('request_id');
+  });
 });
 
 it('records an event the platform cannot use as skipped, with its reason, never retried and not an attempt', () => {
@@ -111,6 +140,7 @@ describe('noLongerConfigured', () => {
       status: 'failed',
       statusCode: null,
       error: 'destination is no longer configured',
+      requestId: null,
       nextAttemptAt: null,
       attempted: false,
     });

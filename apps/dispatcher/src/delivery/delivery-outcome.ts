@@ -54,24 +54,29 @@ export function settleOutcome(ctx: OutcomeContext, job: DeliveryJob, consent: Co
   const platform = ctx.platform;
   switch (outcome.kind) {
     case 'sent':
-      out.records.push(deliveryRecord(job, platform, 'sent', { statusCode: outcome.statusCode, attempted: true }));
-      out.notes.push({ level: 'info', event: 'dispatch_success', destination: platform, job, meta: { status_code: outcome.statusCode, latency_ms: latencyMs, attempt: job.failedAttempts + 1 } });
+      out.records.push(deliveryRecord(job, platform, 'sent', { statusCode: outcome.statusCode, requestId: outcome.requestId, attempted: true }));
+      out.notes.push({ level: 'info', event: 'dispatch_success', destination: platform, job, meta: { status_code: outcome.statusCode, latency_ms: latencyMs, attempt: job.failedAttempts + 1, ...requestIdMeta(outcome) } });
       return;
     case 'retry':
-      return retryLater(ctx, job, consent, { statusCode: outcome.statusCode, reason: outcome.reason, attempted: true }, out);
+      return retryLater(ctx, job, consent, { statusCode: outcome.statusCode, reason: outcome.reason, requestId: outcome.requestId, attempted: true }, out);
     case 'auth':
       out.authFailure = outcome.reason;
-      out.records.push(deliveryRecord(job, platform, 'parked', { statusCode: outcome.statusCode, error: outcome.reason, attempted: true }));
+      out.records.push(deliveryRecord(job, platform, 'parked', { statusCode: outcome.statusCode, error: outcome.reason, requestId: outcome.requestId, attempted: true }));
       return;
     case 'skipped':
       out.records.push(deliveryRecord(job, platform, 'skipped', { error: outcome.reason }));
       out.notes.push({ level: 'info', event: 'dispatch_skipped', destination: platform, job, meta: { reason: outcome.reason } });
       return;
     case 'rejected':
-      out.records.push(deliveryRecord(job, platform, 'failed', { statusCode: outcome.statusCode, error: outcome.reason, attempted: true }));
-      out.notes.push({ level: 'warn', event: 'dispatch_failed', destination: platform, job, meta: { status_code: outcome.statusCode, reason: outcome.reason, retryable: false } });
+      out.records.push(deliveryRecord(job, platform, 'failed', { statusCode: outcome.statusCode, error: outcome.reason, requestId: outcome.requestId, attempted: true }));
+      out.notes.push({ level: 'warn', event: 'dispatch_failed', destination: platform, job, meta: { status_code: outcome.statusCode, reason: outcome.reason, retryable: false, ...requestIdMeta(outcome) } });
       return;
   }
+}
+
+/** The platform's request id on the log line, when it gave one: what its support asks for. */
+function requestIdMeta(outcome: { requestId?: string }): { request_id?: string } {
+  return outcome.requestId === undefined ? {} : { request_id: outcome.requestId };
 }
 
 /**
@@ -91,7 +96,7 @@ function retryLater(
   ctx: OutcomeContext,
   job: DeliveryJob,
   consent: ConsentAllowed,
-  failure: { statusCode: number | null; reason: string; attempted: boolean },
+  failure: { statusCode: number | null; reason: string; requestId?: string; attempted: boolean },
   out: Settlement,
 ): void {
   const { event } = job;
@@ -105,14 +110,14 @@ function retryLater(
       topic: decision.topic,
       message: retryMessage(event, { destination: ctx.platform, attempt: failedAttempts, dueAt: decision.dueAt, consent: carried }, failure.reason, trace),
     });
-    out.records.push(deliveryRecord(job, ctx.platform, 'retrying', { statusCode: failure.statusCode, error: failure.reason, attempted: failure.attempted, nextAttemptAt: new Date(decision.dueAt) }));
+    out.records.push(deliveryRecord(job, ctx.platform, 'retrying', { statusCode: failure.statusCode, error: failure.reason, requestId: failure.requestId, attempted: failure.attempted, nextAttemptAt: new Date(decision.dueAt) }));
     if (failure.attempted) {
       out.notes.push({
         level: 'warn',
         event: 'dispatch_failed',
         destination: ctx.platform,
         job,
-        meta: { status_code: failure.statusCode, reason: failure.reason, retryable: true, retry_at: new Date(decision.dueAt).toISOString() },
+        meta: { status_code: failure.statusCode, reason: failure.reason, retryable: true, retry_at: new Date(decision.dueAt).toISOString(), ...requestIdMeta(failure) },
       });
     }
     return;
@@ -122,6 +127,6 @@ function retryLater(
     topic: ctx.deadLetterTopic,
     message: deadLetterMessage(encodeEventMessage(event), { step: 'dispatch', destination: ctx.platform, reason, attempts: failedAttempts }, new Date(ctx.now)),
   });
-  out.records.push(deliveryRecord(job, ctx.platform, 'dead', { statusCode: failure.statusCode, error: reason, attempted: failure.attempted }));
-  out.notes.push({ level: 'error', event: 'dead_lettered', destination: ctx.platform, job, meta: { reason } });
+  out.records.push(deliveryRecord(job, ctx.platform, 'dead', { statusCode: failure.statusCode, error: reason, requestId: failure.requestId, attempted: failure.attempted }));
+  out.notes.push({ level: 'error', event: 'dead_lettered', destination: ctx.platform, job, meta: { reason, ...requestIdMeta(failure) } });
 }

@@ -95,6 +95,21 @@ describe('DeliveryPipeline', () => {
     expect(world.steps.filter((s) => s.kind === 'record').map((s) => s.kind === 'record' && s.records.map((r) => r.eventPk))).toEqual([[twice!.id, once!.id], [once!.id]]);
   });
 
+  it("records each outcome with the platform's request id, and none for what made no request", async () => {
+    const world = new PipelineWorld();
+    world.routing = { consentPolicy: 'block', destinations: [routed('meta')] };
+    const [sent, refused, blocked] = [storedEvent(), storedEvent(), storedEvent({ consent: { ad_storage: 'denied', analytics_storage: 'granted' } })];
+    const meta = world.adapter('meta', (e) => (e.id === refused!.id ? { kind: 'rejected', statusCode: 400, reason: 'code 100: Invalid parameter', requestId: 'trace-2' } : { kind: 'sent', statusCode: 200, requestId: 'trace-1' }));
+    await pipeline(world, [['meta', meta]]).dispatchNew([sent!, refused!, blocked!]);
+    expect(world.records().map((r) => [r.eventPk, r.status, r.requestId]).sort()).toEqual(
+      [
+        [sent!.id, 'sent', 'trace-1'],
+        [refused!.id, 'failed', 'trace-2'],
+        [blocked!.id, 'blocked_consent', null],
+      ].sort(),
+    );
+  });
+
   it('hands the adapter the consent decision it must apply (GA4 without ad_user_data gets no user data)', async () => {
     const world = new PipelineWorld();
     world.routing = { consentPolicy: 'block', destinations: [routed('ga4')] };

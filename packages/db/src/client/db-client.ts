@@ -10,7 +10,7 @@ import type { Lifecycle } from '@attribution/runtime';
 import { toDbError } from './db-errors';
 
 export { Prisma } from '../generated/prisma/client';
-export type { ApiKey, Delivery, Destination, Event, Tenant } from '../generated/prisma/client';
+export type { ApiKey, Delivery, DeliveryAttempt, Destination, Event, Tenant } from '../generated/prisma/client';
 
 export interface DbClientOptions {
   /** Maximum pool connections (node-postgres `max`). Default 10. */

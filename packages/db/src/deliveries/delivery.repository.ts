@@ -12,6 +12,8 @@ export interface DeliveryRecord {
   status: DeliveryStatus;
   statusCode: number | null;
   error: string | null;
+  /** The platform's id of the request behind this outcome, when its answer carried one. */
+  requestId: string | null;
   nextAttemptAt: Date | null;
   /** Whether this outcome came from a call to the platform (counts as an attempt). */
   attempted: boolean;
@@ -75,18 +77,31 @@ WHERE event_pk = ANY(string_to_array($1, ',')::bigint[]) AND destination = ANY(s
 
 /** A record as the upsert's JSON rows carry it (column names). */
 function toRecordRow(r: DeliveryRecord) {
-  return { e: r.eventPk, t: r.tenantId, d: r.destination, s: r.status, c: r.statusCode, m: r.error, n: r.nextAttemptAt, a: r.attempted };
+  return { e: r.eventPk, t: r.tenantId, d: r.destination, s: r.status, c: r.statusCode, m: r.error, r: r.requestId, n: r.nextAttemptAt, a: r.attempted };
 }
 
+/** An attempt keeps this much of the reason (delivery_attempts_message_check). */
+export const ATTEMPT_MESSAGE_MAX_LENGTH = 500;
+
+// One statement for both tables: the data-modifying CTE appends each outcome to the attempt
+// history while the outer INSERT upserts the outcome itself, both from the same rows, parsed once
+// (a CTE read twice is materialised), so the history costs no round trip of its own.
 const RECORD_SQL = `
-INSERT INTO deliveries (event_pk, tenant_id, destination, status, attempts, last_status_code, last_error, next_attempt_at, sent_at)
-SELECT e, t, d, s::delivery_status, CASE WHEN a THEN 1 ELSE 0 END, c, m, n, CASE WHEN s = 'sent' THEN now() END
-FROM jsonb_to_recordset($1::jsonb) AS x(e bigint, t uuid, d text, s text, c int, m text, n timestamptz, a boolean)
+WITH x AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(e bigint, t uuid, d text, s text, c int, m text, r text, n timestamptz, a boolean)
+), history AS (
+  INSERT INTO delivery_attempts (event_pk, tenant_id, destination, status, attempted, status_code, message, platform_request_id, next_attempt_at)
+  SELECT e, t, d, s::delivery_status, a, c, left(m, ${ATTEMPT_MESSAGE_MAX_LENGTH}), r, n FROM x
+)
+INSERT INTO deliveries (event_pk, tenant_id, destination, status, attempts, last_status_code, last_error, last_request_id, next_attempt_at, sent_at)
+SELECT e, t, d, s::delivery_status, CASE WHEN a THEN 1 ELSE 0 END, c, m, r, n, CASE WHEN s = 'sent' THEN now() END
+FROM x
 ON CONFLICT (event_pk, destination) DO UPDATE SET
   status = EXCLUDED.status,
   attempts = deliveries.attempts + EXCLUDED.attempts,
   last_status_code = EXCLUDED.last_status_code,
   last_error = EXCLUDED.last_error,
+  last_request_id = EXCLUDED.last_request_id,
   next_attempt_at = EXCLUDED.next_attempt_at,
   sent_at = COALESCE(EXCLUDED.sent_at, deliveries.sent_at),
   updated_at = now()`;
@@ -123,9 +138,10 @@ export class DeliveryRepository {
   }
 
   /**
-   * One multi-row upsert per call: each outcome lands durably before its offset is resolved. The
-   * rows travel as one JSON parameter, as the ingest writer's do: one short statement text and
-   * one string to bind, whatever the number of rows.
+   * One multi-row upsert per call, plus one delivery_attempts row per record in the same
+   * statement: each outcome lands durably before its offset is resolved. The rows travel as one
+   * JSON parameter, as the ingest writer's do: one short statement text and one string to bind,
+   * whatever the number of rows.
    */
   async record(records: DeliveryRecord[]): Promise<void> {
     if (records.length === 0) return;

@@ -37,7 +37,7 @@ export class EventRepository {
     return { pending: Number(row?.pending ?? 0), oldestSeconds: Math.max(0, row?.oldest ?? 0) };
   }
 
-  /** Deletes up to `limit` of a tenant's events received before `cutoff`, oldest first (deliveries follow by cascade). */
+  /** Deletes up to `limit` of a tenant's events received before `cutoff`, oldest first (deliveries and their attempts follow by cascade). */
   deleteExpired(tenantId: string, cutoff: Date, limit: number): Promise<number> {
     return this.db.$executeRaw`
       DELETE FROM events WHERE id IN (
@@ -47,7 +47,8 @@ export class EventRepository {
 
   /**
    * One person's events of one tenant, and their deliveries: counted, and deleted unless
-   * `dryRun` (deliveries go with their events, ON DELETE CASCADE). In one transaction.
+   * `dryRun` (deliveries and delivery attempts go with their events, ON DELETE CASCADE). In one
+   * transaction.
    */
   erasePerson(tenantId: string, match: PersonMatch, options: { dryRun: boolean }): Promise<{ events: number; deliveries: number }> {
     const matches = personMatch(tenantId, match);

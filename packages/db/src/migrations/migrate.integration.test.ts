@@ -58,6 +58,7 @@ describe('applyMigrations (WebAssembly schema engine)', () => {
       '_prisma_migrations',
       'api_keys',
       'deliveries',
+      'delivery_attempts',
       'destinations',
       'events',
       'tenants',
@@ -77,6 +78,7 @@ describe('applyMigrations (WebAssembly schema engine)', () => {
     expect(def('events_tenant_id_event_id_key')).toContain('UNIQUE INDEX');
     expect(def('deliveries_event_pk_destination_key')).toContain('UNIQUE INDEX');
     expect(def('deliveries_tenant_id_status_idx')).toContain('(tenant_id, status)');
+    expect(def('delivery_attempts_pkey')).toContain('UNIQUE INDEX delivery_attempts_pkey ON public.delivery_attempts USING btree (event_pk, id)');
     expect(def('api_keys_key_hash_key')).toContain('UNIQUE INDEX');
   });
 

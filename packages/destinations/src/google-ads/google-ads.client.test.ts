@@ -36,6 +36,19 @@ describe('classifyDataManagerResponse', () => {
     });
     expect(result.kind === 'rejected' && [...result.badEvents]).toEqual([[2, 'events[2].event_timestamp: Timestamp is too old.'], [5, 'events[5].ad_identifiers.gclid: Invalid gclid.']]);
   });
+
+  it("gives a failure's RequestInfo request id as the requestId, whatever the kind", () => {
+    const info = [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'req-7' }];
+    expect(classifyDataManagerResponse(400, rpc(400, 'INVALID_ARGUMENT', 'Bad.', info))).toMatchObject({ kind: 'rejected', requestId: 'req-7' });
+    expect(classifyDataManagerResponse(429, rpc(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded', info))).toEqual({ kind: 'retry', statusCode: 429, reason: 'RESOURCE_EXHAUSTED: Quota exceeded [request req-7]', requestId: 'req-7' });
+    expect(classifyDataManagerResponse(403, rpc(403, 'PERMISSION_DENIED', 'No access', info))).toMatchObject({ kind: 'auth', requestId: 'req-7' });
+    expect(classifyDataManagerResponse(401, rpc(401, 'UNAUTHENTICATED', 'Expired', info))).toMatchObject({ kind: 'unauthenticated', requestId: 'req-7' });
+  });
+
+  it('has no requestId when Google gave none', () => {
+    expect(classifyDataManagerResponse(200, '')).toEqual({ kind: 'ok', statusCode: 200 });
+    expect(classifyDataManagerResponse(503, '<html>unavailable</html>')).toEqual({ kind: 'retry', statusCode: 503, reason: 'HTTP 503: no message' });
+  });
 });
 
 describe('postIngestEvents', () => {

@@ -49,9 +49,10 @@ describe('GoogleAdsDestination against the fake Data Manager API and OAuth endpo
   it('sends one valid request per conversion action, with one token for all', async () => {
     const outcomes = await ads.send(outgoing([event('1'), event('2', { eventName: 'Lead' }), event('3'), event('4', { eventName: 'PageView' })]), destination);
     expect(outcomes).toEqual([
-      { eventPk: '1', kind: 'sent', statusCode: 200 },
-      { eventPk: '2', kind: 'sent', statusCode: 200 },
-      { eventPk: '3', kind: 'sent', statusCode: 200 },
+      // Each event has the requestId of its conversion action's request.
+      { eventPk: '1', kind: 'sent', statusCode: 200, requestId: 'fake-request-1' },
+      { eventPk: '2', kind: 'sent', statusCode: 200, requestId: 'fake-request-2' },
+      { eventPk: '3', kind: 'sent', statusCode: 200, requestId: 'fake-request-1' },
       { eventPk: '4', kind: 'skipped', statusCode: null, reason: 'no conversion action for event PageView' },
     ]);
     expect(fake.invalid).toEqual([]);
@@ -75,7 +76,7 @@ describe('GoogleAdsDestination against the fake Data Manager API and OAuth endpo
 
   it('in test mode sends validateOnly: validated, never ingested', async () => {
     const outcomes = await ads.send(outgoing([event('1')]), { ...destination, testMode: true });
-    expect(outcomes).toEqual([{ eventPk: '1', kind: 'sent', statusCode: 200 }]);
+    expect(outcomes).toEqual([{ eventPk: '1', kind: 'sent', statusCode: 200, requestId: 'fake-request-1' }]);
     expect(fake.validated.map((r) => r.body.validateOnly)).toEqual([true]);
     expect(fake.ingested).toEqual([]);
   });
@@ -91,7 +92,8 @@ describe('GoogleAdsDestination against the fake Data Manager API and OAuth endpo
     await ads.send(outgoing([event('1')]), destination);
     fake.oauth.expireAll();
     const outcomes = await ads.send(outgoing([event('2')]), destination);
-    expect(outcomes).toEqual([{ eventPk: '2', kind: 'sent', statusCode: 200 }]);
+    // Request 2 was the refused one; the retry with the renewed token is request 3.
+    expect(outcomes).toEqual([{ eventPk: '2', kind: 'sent', statusCode: 200, requestId: 'fake-request-3' }]);
     expect(fake.unauthenticated).toHaveLength(1);
     expect(fake.oauth.refreshes).toHaveLength(2);
   });
@@ -130,7 +132,7 @@ describe('GoogleAdsDestination against the fake Data Manager API and OAuth endpo
     const slow = { ...destination, settings: { ...destination.settings, requests_per_minute: '1' } };
     const outcomes = await ads.send(outgoing([event('1'), event('2', { eventName: 'Lead' })]), slow);
     expect(outcomes).toEqual([
-      { eventPk: '1', kind: 'sent', statusCode: 200 },
+      { eventPk: '1', kind: 'sent', statusCode: 200, requestId: 'fake-request-1' },
       { eventPk: '2', kind: 'retry', statusCode: null, reason: 'local request quota reached' },
     ]);
     expect(fake.ingested).toHaveLength(1);

@@ -28,4 +28,18 @@ describe('classifyMetaResponse', () => {
       reason: 'code 100: Invalid parameter: event_time',
     });
   });
+
+  it("keeps Meta's fbtrace_id of a success and of a failure", () => {
+    expect(classifyMetaResponse(200, '{"events_received":2,"messages":[],"fbtrace_id":"AbCdEf123_x"}')).toEqual({ kind: 'ok', statusCode: 200, requestId: 'AbCdEf123_x' });
+    const failure = JSON.stringify({ error: { message: 'Invalid parameter', type: 'OAuthException', code: 100, error_subcode: 2804003, fbtrace_id: 'Ghi456' } });
+    expect(classifyMetaResponse(400, failure)).toEqual({ kind: 'rejected', statusCode: 400, reason: 'code 100: Invalid parameter', requestId: 'Ghi456' });
+    expect(classifyMetaResponse(401, JSON.stringify({ error: { code: 190, message: 'expired', fbtrace_id: 'T190' } }))).toMatchObject({ kind: 'auth', requestId: 'T190' });
+  });
+
+  it('has no request id when the answer carries none or is not Graph JSON', () => {
+    expect(classifyMetaResponse(200, '{"events_received":1}')).toEqual({ kind: 'ok', statusCode: 200 });
+    expect(classifyMetaResponse(502, '<html>bad gateway</html>')).toEqual({ kind: 'retry', statusCode: 502, reason: 'HTTP 502' });
+    expect(classifyMetaResponse(200, 'null')).toEqual({ kind: 'ok', statusCode: 200 });
+    expect(classifyMetaResponse(400, JSON.stringify({ error: { code: 100, message: 'x', fbtrace_id: 'has spaces in it' } }))).not.toHaveProperty('requestId');
+  });
 });

@@ -1,12 +1,16 @@
+import { parseAnswer } from '../http/parse-answer';
+import { platformRequestId } from '../http/platform-request-id';
 import { postJson } from '../http/post-json';
 import type { MetaEventsRequest } from './meta.schema';
 
 export type MetaResult =
-  | { kind: 'ok'; statusCode: number }
-  | { kind: 'retry' | 'auth' | 'rejected'; statusCode: number | null; reason: string };
+  | { kind: 'ok'; statusCode: number; requestId?: string }
+  | { kind: 'retry' | 'auth' | 'rejected'; statusCode: number | null; reason: string; requestId?: string };
 
-interface GraphError {
-  error?: { message?: string; code?: number; error_subcode?: number; type?: string };
+/** A Graph answer: `fbtrace_id` at the top of a success, inside `error` of a failure. */
+interface GraphAnswer {
+  fbtrace_id?: unknown;
+  error?: { message?: string; code?: number; error_subcode?: number; type?: string; fbtrace_id?: unknown };
 }
 
 /** Graph error codes that mean "later" (rate limits, transient service errors). */
@@ -30,14 +34,14 @@ export async function postMetaEvents(
   return classifyMetaResponse(result.status, result.text);
 }
 
+/** The status and Graph error code decide the kind; Meta's `fbtrace_id`, when given, goes with it. */
 export function classifyMetaResponse(status: number, text: string): MetaResult {
+  const parsed = parseAnswer<GraphAnswer>(text);
+  return { ...classify(status, parsed), ...platformRequestId(parsed.error?.fbtrace_id ?? parsed.fbtrace_id) };
+}
+
+function classify(status: number, parsed: Partial<GraphAnswer>): MetaResult {
   if (status >= 200 && status < 300) return { kind: 'ok', statusCode: status };
-  let parsed: GraphError = {};
-  try {
-    parsed = JSON.parse(text) as GraphError;
-  } catch {
-    // Proxies and load balancers answer with HTML; the status code still tells us enough.
-  }
   const code = parsed.error?.code;
   const reason = `${code !== undefined ? `code ${code}: ` : ''}${(parsed.error?.message ?? `HTTP ${status}`).slice(0, 500)}`;
   if (code !== undefined && AUTH_CODES.has(code)) return { kind: 'auth', statusCode: status, reason };

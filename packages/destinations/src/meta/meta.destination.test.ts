@@ -18,7 +18,10 @@ function stored(id: string): StoredEvent {
   };
 }
 
-/** A Graph API stand-in that refuses any batch containing one of the `bad` event ids. */
+/**
+ * A Graph API stand-in that refuses any batch containing one of the `bad` event ids. Like Meta, it
+ * answers with an `fbtrace_id`, here `trace-<n>` for the n-th request.
+ */
 function graph(bad: Set<string>) {
   const calls: string[][] = [];
   const fetchImpl = (async (_url: string, init: RequestInit) => {
@@ -27,7 +30,9 @@ function graph(bad: Set<string>) {
     calls.push(ids);
     expect(body.test_event_code).toBe('TEST1');
     const refused = ids.some((id) => bad.has(id));
-    return new Response(JSON.stringify(refused ? { error: { code: 100, message: 'Invalid parameter' } } : { events_received: ids.length }), { status: refused ? 400 : 200 });
+    const fbtraceId = `trace-${calls.length}`;
+    const answer = refused ? { error: { code: 100, message: 'Invalid parameter', fbtrace_id: fbtraceId } } : { events_received: ids.length, messages: [], fbtrace_id: fbtraceId };
+    return new Response(JSON.stringify(answer), { status: refused ? 400 : 200 });
   }) as unknown as typeof fetch;
   return { calls, fetchImpl };
 }
@@ -55,7 +60,19 @@ describe('MetaDestination', () => {
     const meta = new MetaDestination({ graphUrl: 'http://graph.test/v25.0', timeoutMs: 1000 }, { fetch: fetchImpl, now: () => NOW * 1000 });
     const outcomes = await meta.send(['1', '2', '3'].map(event), destination);
     expect(calls).toHaveLength(1);
-    expect(outcomes.map((o) => o.kind)).toEqual(['sent', 'sent', 'sent']);
+    expect(outcomes).toEqual(['1', '2', '3'].map((eventPk) => ({ eventPk, kind: 'sent', statusCode: 200, requestId: 'trace-1' })));
+  });
+
+  it('gives each outcome the fbtrace_id of the request that decided it', async () => {
+    const { calls, fetchImpl } = graph(new Set(['e-2']));
+    const meta = new MetaDestination({ graphUrl: 'http://graph.test/v25.0', timeoutMs: 1000 }, { fetch: fetchImpl, now: () => NOW * 1000 });
+    const outcomes = await meta.send(['1', '2'].map(event), destination);
+    // Refused whole (trace-1), then halved: event 1 accepted (trace-2), event 2 refused (trace-3).
+    expect(calls).toEqual([['e-1', 'e-2'], ['e-1'], ['e-2']]);
+    expect(outcomes).toEqual([
+      { eventPk: '1', kind: 'sent', statusCode: 200, requestId: 'trace-2' },
+      { eventPk: '2', kind: 'rejected', statusCode: 400, reason: 'code 100: Invalid parameter', requestId: 'trace-3' },
+    ]);
   });
 
   it('isolates the one bad event of a refused batch so the others are delivered', async () => {

@@ -31,7 +31,19 @@ describe('classifyTiktokResponse', () => {
       kind: 'rejected',
       statusCode: 200,
       reason: 'code 40002: Invalid parameters: event_time is too old (request_id REQ-42)',
+      requestId: 'REQ-42',
     });
+  });
+
+  it('gives the request_id of a success, a retry and an auth failure as the requestId', () => {
+    expect(classifyTiktokResponse(200, answer(0, 'OK', '202612011200AB'))).toEqual({ kind: 'ok', statusCode: 200, requestId: '202612011200AB' });
+    expect(classifyTiktokResponse(200, answer(40100, 'Too many requests', 'R-rate'))).toMatchObject({ kind: 'retry', requestId: 'R-rate' });
+    expect(classifyTiktokResponse(200, answer(40105, 'revoked', 'R-auth'))).toMatchObject({ kind: 'auth', requestId: 'R-auth' });
+  });
+
+  it('has no requestId without a usable request_id', () => {
+    expect(classifyTiktokResponse(503, '<html>Service Unavailable</html>')).toEqual({ kind: 'retry', statusCode: 503, reason: 'HTTP 503' });
+    expect(classifyTiktokResponse(200, JSON.stringify({ code: 0, message: 'OK', request_id: 7 }))).toEqual({ kind: 'ok', statusCode: 200 });
   });
 });
 
@@ -44,7 +56,7 @@ describe('postTiktokEvents', () => {
       calls.push({ url, init });
       return new Response(answer(0, 'OK'), { status: 200 });
     }) as unknown as typeof fetch;
-    await expect(postTiktokEvents('http://tiktok.test/open_api/v1.3', 'tok-SECRET-1', body, 1000, fetchImpl)).resolves.toEqual({ kind: 'ok', statusCode: 200 });
+    await expect(postTiktokEvents('http://tiktok.test/open_api/v1.3', 'tok-SECRET-1', body, 1000, fetchImpl)).resolves.toEqual({ kind: 'ok', statusCode: 200, requestId: '2026120112000001' });
     expect(calls).toHaveLength(1);
     expect(calls[0]!.url).toBe('http://tiktok.test/open_api/v1.3/event/track/');
     expect((calls[0]!.init.headers as Record<string, string>)['Access-Token']).toBe('tok-SECRET-1');

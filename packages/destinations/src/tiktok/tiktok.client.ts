@@ -1,9 +1,11 @@
+import { parseAnswer } from '../http/parse-answer';
+import { platformRequestId } from '../http/platform-request-id';
 import { postJson } from '../http/post-json';
 import type { TiktokResponse, TiktokTrackRequest } from './tiktok.schema';
 
 export type TiktokResult =
-  | { kind: 'ok'; statusCode: number }
-  | { kind: 'retry' | 'auth' | 'rejected'; statusCode: number | null; reason: string };
+  | { kind: 'ok'; statusCode: number; requestId?: string }
+  | { kind: 'retry' | 'auth' | 'rejected'; statusCode: number | null; reason: string; requestId?: string };
 
 /** The token is missing, invalid, expired, or may not report to this pixel. */
 const AUTH_CODES = new Set([40001, 40102, 40104, 40105]);
@@ -31,10 +33,15 @@ export async function postTiktokEvents(
  * 0 → ok; 40001/40102/40104/40105 (permission, token) → auth; 40100 (rate limit) and 5xxxx
  * (TikTok's own errors) → retry; any other code (40002 invalid parameters, …) → rejected.
  * Without a readable code: 401 → auth; 408, 429, 5xx and an unreadable 2xx → retry; else rejected.
- * The reason keeps TikTok's `request_id`, which its support asks for.
+ * TikTok's `request_id`, which its support asks for, is the result's `requestId`, success or not;
+ * a failure's reason keeps it too, for the log line.
  */
 export function classifyTiktokResponse(status: number, text: string): TiktokResult {
-  const parsed = parse(text);
+  const parsed = parseAnswer<TiktokResponse>(text);
+  return { ...classify(status, parsed), ...platformRequestId(parsed.request_id) };
+}
+
+function classify(status: number, parsed: Partial<TiktokResponse>): TiktokResult {
   const code = typeof parsed.code === 'number' ? parsed.code : undefined;
   if (code === 0 && status >= 200 && status < 300) return { kind: 'ok', statusCode: status };
 
@@ -54,16 +61,6 @@ export function classifyTiktokResponse(status: number, text: string): TiktokResu
     return { kind: 'retry', statusCode: status, reason: code === undefined && status < 300 ? `HTTP ${status}: answer without a code` : reason };
   }
   return { kind: 'rejected', statusCode: status, reason };
-}
-
-function parse(text: string): TiktokResponse {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return value && typeof value === 'object' ? (value as TiktokResponse) : {};
-  } catch {
-    // Proxies and load balancers answer with HTML; the status code still tells enough.
-    return {};
-  }
 }
 
 function redact(text: string, secret: string): string {

@@ -45,7 +45,10 @@ describe('TiktokDestination against the fake Events API', () => {
   it('sends a batch in one request under TikTok names, never with the test code outside test mode', async () => {
     const events = [stored('1'), stored('2', { eventName: 'Lead' }), stored('3', { eventName: 'ViewContent' })];
     const outcomes = await tiktok.send(outgoing(events), live);
-    expect(outcomes).toEqual(['1', '2', '3'].map((pk) => ({ eventPk: pk, kind: 'sent', statusCode: 200 })));
+    // One request, so one request_id for all three.
+    const requestId = outcomes[0]?.kind === 'sent' ? outcomes[0].requestId : undefined;
+    expect(requestId).toMatch(/^fake-0-\w+$/);
+    expect(outcomes).toEqual(['1', '2', '3'].map((pk) => ({ eventPk: pk, kind: 'sent', statusCode: 200, requestId })));
     expect(fake.invalid).toEqual([]);
     expect(fake.received).toHaveLength(1);
     expect(fake.received[0]!.testEventCode).toBeUndefined();
@@ -93,7 +96,7 @@ describe('TiktokDestination against the fake Events API', () => {
 
   it('a wrong token is refused by the fake and parked, without the token in the reason', async () => {
     const outcomes = await tiktok.send(outgoing([stored('1')]), { ...live, credentials: { access_token: 'wrong-token-123' } });
-    expect(outcomes).toEqual([{ eventPk: '1', kind: 'auth', statusCode: 200, reason: expect.stringContaining('code 40105') }]);
+    expect(outcomes).toEqual([{ eventPk: '1', kind: 'auth', statusCode: 200, reason: expect.stringContaining('code 40105'), requestId: expect.stringMatching(/^fake-40105-/) }]);
     expect(JSON.stringify(outcomes)).not.toContain('wrong-token-123');
   });
 
@@ -114,7 +117,7 @@ describe('TiktokDestination against the fake Events API', () => {
     expect(outcomes).toEqual([
       { eventPk: '1', kind: 'rejected', statusCode: null, reason: 'event_time is older than 7 days' },
       { eventPk: '2', kind: 'skipped', statusCode: null, reason: expect.stringContaining('no TikTok matching key') },
-      { eventPk: '3', kind: 'sent', statusCode: 200 },
+      { eventPk: '3', kind: 'sent', statusCode: 200, requestId: expect.stringMatching(/^fake-0-/) },
     ]);
     expect(fake.received).toHaveLength(1);
   });

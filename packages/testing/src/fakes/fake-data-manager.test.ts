@@ -101,7 +101,7 @@ describe('FakeDataManager with its OAuth endpoint', () => {
     expect((await ingest('forged')).status).toBe(401);
     const ok = await ingest(token);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ requestId: expect.any(String) });
+    expect(await ok.json()).toEqual({ requestId: expect.stringMatching(/^fake-request-\d+$/) });
     await fake.waitForEvents(1, 1000);
     expect((await ingest(token, { ...valid(), validateOnly: true, events: [{ ...ev(valid()), eventTimestamp: new Date().toISOString() }] })).status).toBe(200);
     expect(fake.validated).toHaveLength(1);
@@ -116,7 +116,8 @@ describe('FakeDataManager with its OAuth endpoint', () => {
     const { access_token: token } = (await (await refresh(grant)).json()) as { access_token: string };
     const bad = await ingest(token, { ...valid(), encoding: undefined });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { status: 'INVALID_ARGUMENT', details: expect.arrayContaining([expect.objectContaining({ '@type': 'type.googleapis.com/google.rpc.BadRequest' })]) } });
+    const requestInfo = { '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: expect.stringMatching(/^fake-request-\d+$/) };
+    expect(await bad.json()).toMatchObject({ error: { status: 'INVALID_ARGUMENT', details: expect.arrayContaining([expect.objectContaining({ '@type': 'type.googleapis.com/google.rpc.BadRequest' }), requestInfo]) } });
     expect(fake.ingested).toEqual([]);
     fake.replyNext({ status: 429, body: { error: { code: 429, status: 'RESOURCE_EXHAUSTED' } } });
     expect((await ingest(token)).status).toBe(429);

@@ -18,8 +18,10 @@ export interface IngestedRequest {
  * Google documents them (data-manager-request-rules.ts) and fail fast: one violation → 400
  * INVALID_ARGUMENT with field violations, nothing ingested. `validateOnly` requests land in
  * `validated`, never in `ingested`. `replyNext()` scripts 429 / 5xx / 401 replies; `denyAccount()`
- * answers 403 PERMISSION_DENIED for a customer. `start()` starts both servers; `env()` gives both
- * variables, so this one object is the platform's fake in PLATFORM_FAKES.
+ * answers 403 PERMISSION_DENIED for a customer. Like Google, it names each request it answers
+ * (`requestId` of a success, a `RequestInfo` detail of its own errors): `fake-request-<n>`, n
+ * counting every request. `start()` starts both servers; `env()` gives both variables, so this one
+ * object is the platform's fake in PLATFORM_FAKES.
  */
 export class FakeDataManager extends FakePlatformServer {
   readonly ingested: IngestedRequest[] = [];
@@ -100,7 +102,7 @@ export class FakeDataManager extends FakePlatformServer {
   protected async handle(req: IncomingMessage): Promise<FakeReply> {
     const raw = await readBody(req);
     this.requests += 1;
-    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/v1/events:ingest') return rpcError(404, 'NOT_FOUND', 'Unknown path or method.');
+    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/v1/events:ingest') return this.rpcError(404, 'NOT_FOUND', 'Unknown path or method.');
     const scripted = this.script.shift();
     if (scripted) {
       this.failed.push(scripted.status);
@@ -111,7 +113,7 @@ export class FakeDataManager extends FakePlatformServer {
     const client = token ? this.oauth.liveToken(token) : undefined;
     if (!client) {
       this.unauthenticated.push({ authorization: authorization ? 'Bearer [token]' : undefined });
-      return rpcError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.');
+      return this.rpcError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.');
     }
     if (this.quota) {
       const now = Date.now();
@@ -119,28 +121,33 @@ export class FakeDataManager extends FakePlatformServer {
       while (arrivals.length > 0 && arrivals[0]! <= now - windowMs) arrivals.shift();
       if (arrivals.length >= requests) {
         this.overQuota.push(now);
-        return rpcError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for quota metric \'Requests\' of service datamanager.googleapis.com.');
+        return this.rpcError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for quota metric \'Requests\' of service datamanager.googleapis.com.');
       }
       arrivals.push(now);
     }
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return rpcError(400, 'INVALID_ARGUMENT', 'Expected a JSON body.');
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return this.rpcError(400, 'INVALID_ARGUMENT', 'Expected a JSON body.');
     let body: unknown;
     try {
       body = JSON.parse(raw);
     } catch {
-      return rpcError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
+      return this.rpcError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
     }
     const violations = ingestRequestProblems(body, { nowMs: Date.now() });
     if (violations.length > 0) {
       this.invalid.push({ body, violations });
-      return rpcError(400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.', [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: violations }]);
+      return this.rpcError(400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.', [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: violations }]);
     }
     const request = { clientId: client, body: body as IngestedRequest['body'] };
     const account = request.body.destinations.map((d) => d.operatingAccount.accountId).find((id) => this.denied.has(id));
-    if (account) return rpcError(403, 'PERMISSION_DENIED', `The caller does not have permission to access account ${account}.`);
+    if (account) return this.rpcError(403, 'PERMISSION_DENIED', `The caller does not have permission to access account ${account}.`);
     if (request.body.validateOnly === true) this.validated.push(request);
     else this.ingested.push(request);
     return { status: 200, body: { requestId: `fake-request-${this.requests}` } };
+  }
+
+  /** Google's error, with the RequestInfo detail that carries this request's id. */
+  private rpcError(code: number, status: string, message: string, details: unknown[] = []): FakeReply {
+    return rpcError(code, status, message, [...details, { '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: `fake-request-${this.requests}` }]);
   }
 }
 

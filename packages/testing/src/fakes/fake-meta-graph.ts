@@ -17,7 +17,8 @@ export interface ScriptedReply {
 /**
  * A local stand-in for graph.facebook.com that validates requests as strictly as Meta
  * documents (path, token, batch size, each event's fields and hashing) and can be scripted to
- * fail (401/190, 429, 5xx). Only accepted requests are recorded as received.
+ * fail (401/190, 429, 5xx). Only accepted requests are recorded as received. Its answers carry an
+ * `fbtrace_id` as Meta's do: `fake<n>` for the n-th accepted request, `fake-err-…` in an error.
  */
 export class FakeMetaGraph extends FakePlatformServer {
   readonly received: ReceivedMetaRequest[] = [];
@@ -125,6 +126,8 @@ export class FakeMetaGraph extends FakePlatformServer {
   }
 }
 
+/** A Graph error as Meta answers it, with an `fbtrace_id` of its own (`fake-err-<random>`). */
 export function graphError(status: number, code: number, message: string): ScriptedReply {
-  return { status, body: { error: { message, type: code === 190 ? 'OAuthException' : 'GraphMethodException', code, fbtrace_id: 'fake' } } };
+  const fbtraceId = `fake-err-${Math.random().toString(36).slice(2, 10)}`;
+  return { status, body: { error: { message, type: code === 190 ? 'OAuthException' : 'GraphMethodException', code, fbtrace_id: fbtraceId } } };
 }
