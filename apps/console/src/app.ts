@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { Logger } from '@attribution/core';
-import type { DeliveryReviewRepository, DestinationRepository, EventLookupRepository, ReplayableQuery, TenantRepository } from '@attribution/db';
+import type { DeliveryAttemptRepository, DeliveryReviewRepository, DestinationRepository, EventLookupRepository, ReplayableQuery, TenantRepository } from '@attribution/db';
 import { parseTrustProxy, type ReadinessCheck } from '@attribution/runtime';
 import { authRoutes } from './auth/auth.routes';
 import { requireCsrf, requireSession } from './auth/session.middleware';
@@ -21,6 +21,7 @@ export interface ConsoleReads {
   destinations: DestinationRepository;
   events: EventLookupRepository;
   deliveries: DeliveryReviewRepository;
+  attempts: DeliveryAttemptRepository;
 }
 
 export interface ConsoleAppDeps {

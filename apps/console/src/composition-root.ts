@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { replayDeliveries } from '@attribution/cli';
 import type { Logger } from '@attribution/core';
-import { DeliveryRepository, DeliveryReviewRepository, DestinationRepository, EventLookupRepository, TenantRepository, openDatabase, pingDatabase, type Db } from '@attribution/db';
+import { DeliveryAttemptRepository, DeliveryRepository, DeliveryReviewRepository, DestinationRepository, EventLookupRepository, TenantRepository, openDatabase, pingDatabase, type Db } from '@attribution/db';
 import { createHttpServer, securityHeaders, type Lifecycle, type ServiceContext } from '@attribution/runtime';
 import { openBus, type Transport } from '@attribution/transport';
 import { createApp } from './app';
@@ -41,6 +41,7 @@ export async function startConsole(config: ConsoleConfig, deps: ConsoleDeps): Pr
       destinations: new DestinationRepository(db),
       events: new EventLookupRepository(db),
       deliveries: new DeliveryReviewRepository(db),
+      attempts: new DeliveryAttemptRepository(db),
     },
     // The CLI's replay path, so a replay from the console is exactly `attribution deliveries replay`.
     replay: (query) => replayDeliveries({ deliveries, producer, topics: config.topics }, query),

@@ -13,10 +13,16 @@ async function tenantWithTraffic(db: Db, label: string) {
   const [shared] = await insertStoredEvents(db, tenant.id, 1, { eventId: 'shared-order-1', eventName: `Purchase ${label}` });
   await db.delivery.createMany({
     data: [
-      { eventPk: BigInt(sent!.id), tenantId: tenant.id, destination: 'meta', status: 'sent', attempts: 1, lastStatusCode: 200 },
+      { eventPk: BigInt(sent!.id), tenantId: tenant.id, destination: 'meta', status: 'sent', attempts: 2, lastStatusCode: 200, lastRequestId: `${label}-fbtrace-2` },
       { eventPk: BigInt(parked!.id), tenantId: tenant.id, destination: 'meta', status: 'parked', attempts: 1, lastStatusCode: 401, lastError: `token of ${label} refused` },
       { eventPk: BigInt(dead!.id), tenantId: tenant.id, destination: 'meta', status: 'dead', attempts: 6, lastError: 'retry horizon reached' },
       { eventPk: BigInt(shared!.id), tenantId: tenant.id, destination: 'meta', status: 'blocked_consent', lastError: `ad_storage denied for ${label}` },
+    ],
+  });
+  await db.deliveryAttempt.createMany({
+    data: [
+      { eventPk: BigInt(sent!.id), tenantId: tenant.id, destination: 'meta', status: 'retrying', attempted: true, statusCode: 503, message: `HTTP 503 for ${label}`, platformRequestId: `${label}-fbtrace-1`, nextAttemptAt: new Date('2026-12-01T00:00:30Z') },
+      { eventPk: BigInt(sent!.id), tenantId: tenant.id, destination: 'meta', status: 'sent', attempted: true, statusCode: 200, platformRequestId: `${label}-fbtrace-2` },
     ],
   });
   const ids = await db.delivery.findMany({ where: { tenantId: tenant.id, status: { in: ['parked', 'dead'] } }, orderBy: { id: 'asc' }, select: { id: true } });
@@ -27,7 +33,7 @@ type Traffic = Awaited<ReturnType<typeof tenantWithTraffic>>;
 
 /** Everything of `other` that must never appear on a page of the tenant under test. */
 function otherTenantsMarks(other: Traffic): string[] {
-  return [other.tenant.id, other.tenant.name, other.events.sent.eventId, other.events.parked.eventId, other.events.dead.eventId, `Purchase B`, 'token of B refused', 'ad_storage denied for B'];
+  return [other.tenant.id, other.tenant.name, other.events.sent.eventId, other.events.parked.eventId, other.events.dead.eventId, `Purchase B`, 'token of B refused', 'ad_storage denied for B', 'B-fbtrace-1', 'B-fbtrace-2', 'HTTP 503 for B'];
 }
 
 describe('console pages over PostgreSQL: tenant isolation, escaping, no secrets', () => {
@@ -104,7 +110,14 @@ describe('console pages over PostgreSQL: tenant isolation, escaping, no secrets'
     expect(page.text).toContain('203.0.113.0/24');
     expect(page.text).not.toContain('203.0.113.77');
     expect(page.text).toContain(`href="http://jaeger.example:16686/trace/${a.events.sent.traceId}"`);
-    expect(page.text).toMatch(/<tr data-destination="meta">\s*<td>meta<\/td>\s*<td><span class="outcome sent">sent<\/span><\/td>\s*<td>1<\/td>\s*<td><span class="http-status">HTTP 200/);
+    expect(page.text).toMatch(/<tr data-destination="meta">\s*<td>meta<\/td>\s*<td><span class="outcome sent">sent<\/span><\/td>\s*<td>2<\/td>\s*<td><span class="http-status">HTTP 200<\/span> <span class="request-id">request <code>A-fbtrace-2<\/code>/);
+    // Every attempt, oldest first, each with the platform's answer and request id.
+    const attempts = [...page.text.matchAll(/<tr data-destination="meta" data-status="(\w+)">[\s\S]*?<\/tr>/g)].map((m) => m[0]);
+    expect(attempts.map((row) => /data-status="(\w+)"/.exec(row)![1])).toEqual(['retrying', 'sent']);
+    expect(attempts[0]).toContain('HTTP 503 for A');
+    expect(attempts[0]).toContain('<code>A-fbtrace-1</code>');
+    expect(attempts[0]).toContain('platform call');
+    expectNoneOf(page.text, otherTenantsMarks(b));
 
     const shared = await get(`/tenants/${a.tenant.id}/events/shared-order-1`);
     expect(shared.text).toContain('Purchase A');

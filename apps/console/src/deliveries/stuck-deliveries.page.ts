@@ -3,7 +3,7 @@ import type { StuckDelivery } from '@attribution/db';
 import { time } from '../html/format';
 import { html, type SafeHtml } from '../html/html';
 import { eventHref } from '../events/event-rows';
-import { platformResponse } from '../events/outcome';
+import { lastAnswer, platformResponse } from '../events/outcome';
 import type { StuckQuery } from './stuck-filter';
 
 function option(value: string, label: string, selected: string | undefined): SafeHtml {
@@ -31,7 +31,7 @@ ${selectable ? html`<td><input type="checkbox" name="id" value="${d.id}" aria-la
 <td>${d.destination}</td>
 <td><a href="${eventHref(tenantId, d.event.eventId)}">${d.event.eventName}</a> <code>${d.event.eventId}</code></td>
 <td>${d.attempts}</td>
-<td>${platformResponse(d)}</td>
+<td>${platformResponse(lastAnswer(d))}</td>
 <td>${time(d.updatedAt)}</td>
 </tr>`,
 )}

@@ -1,24 +1,32 @@
-import type { Delivery, EventWithDeliveries } from '@attribution/db';
+import type { Delivery, DeliveryAttempt, EventWithDeliveries } from '@attribution/db';
 import { jsonBlock, time } from '../html/format';
 import { html, type SafeHtml } from '../html/html';
 import { consentSignals } from './consent-signals';
 import { maskIp } from './mask-ip';
-import { platformResponse } from './outcome';
+import { lastAnswer, platformResponse } from './outcome';
 
-/**
- * One delivery of the event: its recorded outcome. This is the one place a delivery is drawn on
- * the event page, so its attempts (one row each, with the platform's request id) go here once
- * the store keeps them.
- */
+/** One delivery of the event: its outcome now. */
 function deliveryRow(delivery: Delivery): SafeHtml {
   return html`<tr data-destination="${delivery.destination}">
 <td>${delivery.destination}</td>
 <td><span class="outcome ${delivery.status}">${delivery.status}</span></td>
 <td>${delivery.attempts}</td>
-<td>${platformResponse(delivery)}</td>
+<td>${platformResponse(lastAnswer(delivery))}</td>
 <td>${delivery.status === 'retrying' ? time(delivery.nextAttemptAt) : html`<span class="none">–</span>`}</td>
 <td>${time(delivery.sentAt)}</td>
 <td>${time(delivery.updatedAt)}</td>
+</tr>`;
+}
+
+/** One recorded outcome, in the order they were recorded: a platform call, or a decision made without one. */
+function attemptRow(attempt: DeliveryAttempt): SafeHtml {
+  return html`<tr data-destination="${attempt.destination}" data-status="${attempt.status}">
+<td>${time(attempt.createdAt)}</td>
+<td>${attempt.destination}</td>
+<td><span class="outcome ${attempt.status}">${attempt.status}</span></td>
+<td>${attempt.attempted ? 'platform call' : 'decision, no call'}</td>
+<td>${platformResponse({ statusCode: attempt.statusCode, message: attempt.message, requestId: attempt.platformRequestId })}</td>
+<td>${attempt.status === 'retrying' ? time(attempt.nextAttemptAt) : html`<span class="none">–</span>`}</td>
 </tr>`;
 }
 
@@ -29,8 +37,8 @@ function traceLink(traceId: string | null, jaegerUiUrl: string | null): SafeHtml
   return html`<a class="trace" href="${`${jaegerUiUrl}/trace/${traceId}`}" rel="noopener noreferrer">${traceId}</a>`;
 }
 
-/** The stored event (identifiers as the hashes stored) and its deliveries. */
-export function eventDetailPage(event: EventWithDeliveries, jaegerUiUrl: string | null): SafeHtml {
+/** The stored event (identifiers as the hashes stored), its deliveries and every attempt of them. */
+export function eventDetailPage(event: EventWithDeliveries, attempts: DeliveryAttempt[], jaegerUiUrl: string | null): SafeHtml {
   return html`<dl class="settings">
 <dt>Event id</dt><dd><code>${event.eventId}</code></dd>
 <dt>Event name</dt><dd>${event.eventName}</dd>
@@ -49,6 +57,12 @@ ${event.deliveries.length === 0
   ? html`<p>No outcome recorded yet.</p>`
   : html`<table class="deliveries"><thead><tr><th>Destination</th><th>Status</th><th>Attempts</th><th>Platform response</th><th>Next attempt</th><th>Sent</th><th>Updated</th></tr></thead><tbody>
 ${event.deliveries.map(deliveryRow)}
+</tbody></table>`}
+<h2>Attempts</h2>
+${attempts.length === 0
+  ? html`<p>None recorded.</p>`
+  : html`<table class="attempts"><thead><tr><th>Recorded</th><th>Destination</th><th>Outcome</th><th>Kind</th><th>Platform response</th><th>Next attempt</th></tr></thead><tbody>
+${attempts.map(attemptRow)}
 </tbody></table>`}
 <h2>Identifiers (hashed, per platform family)</h2>
 ${jsonBlock(event.userData)}

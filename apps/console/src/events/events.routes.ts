@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { DestinationRepository, EventLookupRepository, TenantRepository } from '@attribution/db';
+import type { DeliveryAttemptRepository, DestinationRepository, EventLookupRepository, TenantRepository } from '@attribution/db';
 import { sessionOf } from '../auth/session.middleware';
 import type { SessionStore } from '../auth/session-store';
 import { layout } from '../html/layout';
@@ -14,6 +14,7 @@ export interface EventsDeps {
   tenants: TenantRepository;
   destinations: DestinationRepository;
   events: EventLookupRepository;
+  attempts: DeliveryAttemptRepository;
   sessions: SessionStore;
   live: LiveStreams;
   jaegerUiUrl: string | null;
@@ -45,7 +46,8 @@ export function eventsRoutes(deps: EventsDeps): Router {
     const tenant = await pageTenant(deps.tenants, req.params.tenantId);
     const event = await deps.events.byEventId(tenant.id, req.params.eventId);
     if (!event) throw new PageNotFoundError('No such event for this tenant');
-    res.type('html').send(layout({ title: `${event.eventName} ${event.eventId}`, csrfToken: sessionOf(res).csrfToken, tenant }, eventDetailPage(event, deps.jaegerUiUrl)).toString());
+    const attempts = await deps.attempts.forEvent(tenant.id, event.id);
+    res.type('html').send(layout({ title: `${event.eventName} ${event.eventId}`, csrfToken: sessionOf(res).csrfToken, tenant }, eventDetailPage(event, attempts, deps.jaegerUiUrl)).toString());
   });
   return router;
 }

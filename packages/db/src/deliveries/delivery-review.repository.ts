@@ -22,6 +22,7 @@ export interface StuckDelivery {
   attempts: number;
   lastStatusCode: number | null;
   lastError: string | null;
+  lastRequestId: string | null;
   updatedAt: Date;
   event: Pick<Event, 'id' | 'eventId' | 'eventName' | 'eventTime' | 'receivedAt'>;
 }
@@ -63,6 +64,7 @@ export class DeliveryReviewRepository {
         attempts: true,
         lastStatusCode: true,
         lastError: true,
+        lastRequestId: true,
         updatedAt: true,
         event: { select: { id: true, eventId: true, eventName: true, eventTime: true, receivedAt: true } },
       },
