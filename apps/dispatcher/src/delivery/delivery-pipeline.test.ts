@@ -25,15 +25,21 @@ function pipeline(world: PipelineWorld, adapters: Array<[Platform, ReturnType<Pi
   );
 }
 
+/** Meta and GA4; three events: Meta answers the second with a 503, and the third's consent is denied for ads. */
+function metaRetriesTheSecond() {
+  const world = new PipelineWorld();
+  world.routing = { consentPolicy: 'block', destinations: [routed('meta'), routed('ga4')] };
+  const events = [storedEvent(), storedEvent(), storedEvent({ consent: { ad_storage: 'denied', analytics_storage: 'granted' } })];
+  const answers = new Map([[events[1]!.id, { kind: 'retry', statusCode: 503, reason: 'HTTP 503' } as const]]);
+  const meta = world.adapter('meta', (e) => answers.get(e.id) ?? { kind: 'sent', statusCode: 200 });
+  const ga4 = world.adapter('ga4', () => ({ kind: 'sent', statusCode: 204 }));
+  return { world, events, dispatcher: pipeline(world, [['meta', meta], ['ga4', ga4]]) };
+}
+
 describe('DeliveryPipeline', () => {
   it('gives every (event, destination) exactly one recorded outcome, follow-up messages first', async () => {
-    const world = new PipelineWorld();
-    world.routing = { consentPolicy: 'block', destinations: [routed('meta'), routed('ga4')] };
-    const events = [storedEvent(), storedEvent(), storedEvent({ consent: { ad_storage: 'denied', analytics_storage: 'granted' } })];
-    const answers = new Map([[events[1]!.id, { kind: 'retry', statusCode: 503, reason: 'HTTP 503' } as const]]);
-    const meta = world.adapter('meta', (e) => answers.get(e.id) ?? { kind: 'sent', statusCode: 200 });
-    const ga4 = world.adapter('ga4', () => ({ kind: 'sent', statusCode: 204 }));
-    await pipeline(world, [['meta', meta], ['ga4', ga4]]).dispatchNew(events);
+    const { world, events, dispatcher } = metaRetriesTheSecond();
+    await dispatcher.dispatchNew(events);
 
     const outcomes = world.records().map((r) => `${r.destination}:${r.eventPk}:${r.status}`);
     expect(outcomes.sort()).toEqual(
@@ -53,15 +59,9 @@ describe('DeliveryPipeline', () => {
   });
 
   it('when the follow-up messages cannot be produced, writes the outcomes that need none, so a redelivered batch sends nothing twice', async () => {
-    const world = new PipelineWorld();
-    world.routing = { consentPolicy: 'block', destinations: [routed('meta'), routed('ga4')] };
-    const events = [storedEvent(), storedEvent(), storedEvent({ consent: { ad_storage: 'denied', analytics_storage: 'granted' } })];
-    const answers = new Map([[events[1]!.id, { kind: 'retry', statusCode: 503, reason: 'HTTP 503' } as const]]);
-    const meta = world.adapter('meta', (e) => answers.get(e.id) ?? { kind: 'sent', statusCode: 200 });
-    const ga4 = world.adapter('ga4', () => ({ kind: 'sent', statusCode: 204 }));
+    const { world, events, dispatcher } = metaRetriesTheSecond();
     const kafkaDown = new DependencyUnavailableError('kafka');
     world.produceFailure = kafkaDown;
-    const dispatcher = pipeline(world, [['meta', meta], ['ga4', ga4]]);
     await expect(dispatcher.dispatchNew(events)).rejects.toBe(kafkaDown);
 
     // The retrying row waits for its message; everything else is written and counted once.
