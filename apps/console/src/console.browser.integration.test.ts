@@ -92,7 +92,10 @@ describe('operator console in Chromium against the running engine', () => {
 
     await sendEvent(secretKey, 'console-order-1', GRANTED);
     await outcome('console-order-1', 'sent').waitFor({ timeout: 30_000 });
-    expect(await outcome('console-order-1', 'sent').textContent()).toBe('meta sent HTTP 200');
+    // Meta's answer as the dispatcher recorded it, with the fbtrace_id Meta (here its fake) gave the request.
+    const sent = await consoleApp.db.delivery.findFirstOrThrow({ where: { tenantId, destination: 'meta', event: { eventId: 'console-order-1' } } });
+    expect(sent.lastRequestId).toMatch(/^fake\d+$/);
+    expect(await outcome('console-order-1', 'sent').textContent()).toBe(`meta sent HTTP 200 request ${sent.lastRequestId}`);
     expect(await row('console-order-1').textContent()).toContain('ad_storage: granted');
     expect(engine.meta.eventsReceived().find((e) => e.event_id === 'console-order-1')).toBeDefined();
 
