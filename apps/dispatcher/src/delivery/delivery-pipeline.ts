@@ -94,9 +94,12 @@ export class DeliveryPipeline {
    * since this batch's routing read it, those deliveries are replayed here, as the CLI would.
    */
   private async replayIfRenewed(destinations: RoutedDestination[], jobs: DeliveryJob[], done: Settlement): Promise<void> {
+    // The hot path: a batch that parked nothing costs one pass over its records.
+    const allParked = done.records.filter((r) => r.status === 'parked');
+    if (allParked.length === 0) return;
     const byPk = new Map(jobs.map((j) => [j.event.id, j]));
     for (const destination of destinations) {
-      const parked = done.records.filter((r) => r.destination === destination.platform && r.status === 'parked');
+      const parked = allParked.filter((r) => r.destination === destination.platform);
       if (parked.length === 0 || !(await this.deps.routing.renewedSince(destination))) continue;
       const dueAt = (this.deps.now ?? Date.now)();
       const messages = parked.map((r) => retryMessage(byPk.get(r.eventPk)!.event, { destination: destination.platform, attempt: 0, dueAt, replay: true }, 'replay of parked delivery'));
