@@ -93,7 +93,8 @@ describe('operator console in Chromium against the running engine', () => {
     await sendEvent(secretKey, 'console-order-1', GRANTED);
     await outcome('console-order-1', 'sent').waitFor({ timeout: 30_000 });
     // Meta's answer as the dispatcher recorded it, with the fbtrace_id Meta (here its fake) gave the request.
-    const sent = await consoleApp.db.delivery.findFirstOrThrow({ where: { tenantId, destination: 'meta', event: { eventId: 'console-order-1' } } });
+    const stored = await consoleApp.db.event.findFirstOrThrow({ where: { tenantId, eventId: 'console-order-1' } });
+    const sent = await consoleApp.db.delivery.findFirstOrThrow({ where: { tenantId, destination: 'meta', eventPk: stored.id } });
     expect(sent.lastRequestId).toMatch(/^fake\d+$/);
     expect(await outcome('console-order-1', 'sent').textContent()).toBe(`meta sent HTTP 200 request ${sent.lastRequestId}`);
     expect(await row('console-order-1').textContent()).toContain('ad_storage: granted');

@@ -13,16 +13,16 @@ async function tenantWithTraffic(db: Db, label: string) {
   const [shared] = await insertStoredEvents(db, tenant.id, 1, { eventId: 'shared-order-1', eventName: `Purchase ${label}` });
   await db.delivery.createMany({
     data: [
-      { eventPk: BigInt(sent!.id), tenantId: tenant.id, destination: 'meta', status: 'sent', attempts: 2, lastStatusCode: 200, lastRequestId: `${label}-fbtrace-2` },
-      { eventPk: BigInt(parked!.id), tenantId: tenant.id, destination: 'meta', status: 'parked', attempts: 1, lastStatusCode: 401, lastError: `token of ${label} refused` },
-      { eventPk: BigInt(dead!.id), tenantId: tenant.id, destination: 'meta', status: 'dead', attempts: 6, lastError: 'retry horizon reached' },
-      { eventPk: BigInt(shared!.id), tenantId: tenant.id, destination: 'meta', status: 'blocked_consent', lastError: `ad_storage denied for ${label}` },
+      { eventPk: BigInt(sent!.id), eventReceivedAt: sent!.receivedAt, tenantId: tenant.id, destination: 'meta', status: 'sent', attempts: 2, lastStatusCode: 200, lastRequestId: `${label}-fbtrace-2` },
+      { eventPk: BigInt(parked!.id), eventReceivedAt: parked!.receivedAt, tenantId: tenant.id, destination: 'meta', status: 'parked', attempts: 1, lastStatusCode: 401, lastError: `token of ${label} refused` },
+      { eventPk: BigInt(dead!.id), eventReceivedAt: dead!.receivedAt, tenantId: tenant.id, destination: 'meta', status: 'dead', attempts: 6, lastError: 'retry horizon reached' },
+      { eventPk: BigInt(shared!.id), eventReceivedAt: shared!.receivedAt, tenantId: tenant.id, destination: 'meta', status: 'blocked_consent', lastError: `ad_storage denied for ${label}` },
     ],
   });
   await db.deliveryAttempt.createMany({
     data: [
-      { eventPk: BigInt(sent!.id), tenantId: tenant.id, destination: 'meta', status: 'retrying', attempted: true, statusCode: 503, message: `HTTP 503 for ${label}`, platformRequestId: `${label}-fbtrace-1`, nextAttemptAt: new Date('2026-12-01T00:00:30Z') },
-      { eventPk: BigInt(sent!.id), tenantId: tenant.id, destination: 'meta', status: 'sent', attempted: true, statusCode: 200, platformRequestId: `${label}-fbtrace-2` },
+      { eventPk: BigInt(sent!.id), eventReceivedAt: sent!.receivedAt, tenantId: tenant.id, destination: 'meta', status: 'retrying', attempted: true, statusCode: 503, message: `HTTP 503 for ${label}`, platformRequestId: `${label}-fbtrace-1`, nextAttemptAt: new Date('2026-12-01T00:00:30Z') },
+      { eventPk: BigInt(sent!.id), eventReceivedAt: sent!.receivedAt, tenantId: tenant.id, destination: 'meta', status: 'sent', attempted: true, statusCode: 200, platformRequestId: `${label}-fbtrace-2` },
     ],
   });
   const ids = await db.delivery.findMany({ where: { tenantId: tenant.id, status: { in: ['parked', 'dead'] } }, orderBy: { id: 'asc' }, select: { id: true } });

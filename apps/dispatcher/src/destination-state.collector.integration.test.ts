@@ -40,7 +40,7 @@ describe('destination state gauges (real PostgreSQL)', () => {
 
   async function addDeliveries(tenantId: string, destination: string, status: 'parked' | 'sent', count: number): Promise<void> {
     const events = await insertStoredEvents(db, tenantId, count);
-    await db.delivery.createMany({ data: events.map((e) => ({ eventPk: BigInt(e.id), tenantId, destination, status })) });
+    await db.delivery.createMany({ data: events.map((e) => ({ eventPk: BigInt(e.id), eventReceivedAt: e.receivedAt, tenantId, destination, status })) });
   }
 
   /** One refresh into a fresh registry, then the scraped series as `name{labels} value` lines. */

@@ -30,7 +30,7 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
   const publish = (events: StoredEvent[]) => dispatcher.publish(events);
 
   const statusOf = async (event: StoredEvent) =>
-    (await db.delivery.findUnique({ where: { eventPk_destination: { eventPk: BigInt(event.id), destination: 'meta' } } }))?.status;
+    (await db.delivery.findUnique({ where: { eventPk_destination_eventReceivedAt: { eventPk: BigInt(event.id), destination: 'meta', eventReceivedAt: event.receivedAt } } }))?.status;
   const waitForStatus = (events: StoredEvent[], status: string) =>
     waitUntil(async () => (await Promise.all(events.map(statusOf))).every((s) => s === status), `${events.length} deliveries to be ${status}`);
 
@@ -46,7 +46,7 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
     await publish([denied!]);
     await waitForStatus([denied!], 'blocked_consent');
     expect(meta.eventsReceived().filter((e) => e.pixelId === '1001')).toHaveLength(0);
-    expect(await new DeliveryAttemptRepository(db).forEvent(tenant.id, BigInt(denied!.id))).toEqual([
+    expect(await new DeliveryAttemptRepository(db).forEvent(tenant.id, { id: BigInt(denied!.id), receivedAt: new Date(denied!.receivedAt) })).toEqual([
       expect.objectContaining({ destination: 'meta', status: 'blocked_consent', attempted: false, statusCode: null, platformRequestId: null }),
     ]);
     expect(logs()).toContain('"event":"consent_blocked"');
@@ -65,7 +65,7 @@ describe('dispatcher (real Kafka and PostgreSQL)', () => {
 
     const fbtraceOf429 = (limited.body as { error: { fbtrace_id: string } }).error.fbtrace_id;
     for (const event of events) {
-      const attempts = await new DeliveryAttemptRepository(db).forEvent(tenant.id, BigInt(event.id));
+      const attempts = await new DeliveryAttemptRepository(db).forEvent(tenant.id, { id: BigInt(event.id), receivedAt: new Date(event.receivedAt) });
       expect(attempts.map((a) => [a.destination, a.status, a.attempted, a.statusCode, a.message, a.platformRequestId])).toEqual([
         ['meta', 'retrying', true, 429, 'code 4: Application request limit reached', fbtraceOf429],
         ['meta', 'retrying', true, 503, 'HTTP 503', null],

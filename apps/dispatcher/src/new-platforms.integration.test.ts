@@ -39,7 +39,7 @@ describe('Google Ads and TikTok through Kafka (real Kafka and PostgreSQL, strict
   const publish = (events: StoredEvent[]) => dispatcher.publish(events);
 
   const statuses = async (events: StoredEvent[], platform: string) =>
-    Promise.all(events.map(async (e) => (await db.delivery.findUnique({ where: { eventPk_destination: { eventPk: BigInt(e.id), destination: platform } } }))?.status));
+    Promise.all(events.map(async (e) => (await db.delivery.findUnique({ where: { eventPk_destination_eventReceivedAt: { eventPk: BigInt(e.id), destination: platform, eventReceivedAt: e.receivedAt } } }))?.status));
   const waitForStatus = (events: StoredEvent[], platform: string, status: string) =>
     waitUntil(async () => (await statuses(events, platform)).every((s) => s === status), `${events.length} ${platform} deliveries to be ${status}`);
 

@@ -89,11 +89,11 @@ export class PipelineWorld {
 
   readonly deliveries = {
     // `settled` holds one status per event, whatever the destination; `settledAt` per `destination:pk`.
-    settledStatuses: async (pks: string[], destinations: string[]) =>
+    settledStatuses: async (events: Array<{ id: string }>, destinations: string[]) =>
       new Map(
         destinations.map((d) => [
           d,
-          new Map(pks.flatMap((pk) => {
+          new Map(events.flatMap(({ id: pk }) => {
             const status = this.settledAt.get(`${d}:${pk}`) ?? this.settled.get(pk);
             return status ? [[pk, status] as const] : [];
           })),

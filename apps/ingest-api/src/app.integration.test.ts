@@ -136,7 +136,7 @@ describe('ingest-api HTTP contract (real PostgreSQL)', () => {
       .set('Authorization', `Bearer ${secretKey}`)
       .send(event({ event_id: 'hashed-1', user_data: { email: 'Jane@Example.com', phone: '(415) 555-2671' } }))
       .expect(202);
-    const row = await db.event.findUniqueOrThrow({ where: { tenantId_eventId: { tenantId: tenant.id, eventId: 'hashed-1' } } });
+    const row = await db.event.findFirstOrThrow({ where: { tenantId: tenant.id, eventId: 'hashed-1' } });
     const userData = row.userData as { meta: Record<string, string[]>; google: Record<string, string[]> };
     // sha256("jane@example.com"), sha256("14155552671"), sha256("+14155552671")
     expect(userData.meta['em']).toEqual(['8c87b489ce35cf2e2f39f80e282cb2e804932a56a213983eeeb428407d43b52d']);
@@ -214,7 +214,7 @@ describe('ingest-api HTTP contract (real PostgreSQL)', () => {
         .set('X-Forwarded-For', '198.51.100.23') // from loopback, a trusted proxy by default
         .send(event({ event_id: 'browser-1', user_data: { client_ip_address: '1.2.3.4', client_user_agent: 'Forged/1.0' } }))
         .expect(202);
-      const row = await db.event.findUniqueOrThrow({ where: { tenantId_eventId: { tenantId: tenant.id, eventId: 'browser-1' } } });
+      const row = await db.event.findFirstOrThrow({ where: { tenantId: tenant.id, eventId: 'browser-1' } });
       expect(row).toMatchObject({ ipAddress: '198.51.100.23', userAgent: 'RealBrowser/1.0' });
     });
   });

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@attribution/core';
-import { createDbClient, type Db } from '@attribution/db';
+import { createDbClient, PartitionRepository, utcDayStart, type Db } from '@attribution/db';
 import { createTestDatabase, seedTenant, type TestDatabase } from '@attribution/testing';
 import { tryAcquirePruneLock } from './prune-lock';
 import { PruneService } from './prune.service';
@@ -35,25 +35,38 @@ describe('PruneService (real PostgreSQL)', () => {
     });
   }
 
-  it("keeps and deletes exactly at each tenant's own boundary, deliveries and their attempts included", async () => {
+  it("keeps and deletes at each tenant's own day boundary: whole days dropped past the longest retention, rows before it, deliveries and their attempts included", async () => {
     const short = await seedTenant(db, { retentionDays: 30 });
-    const standard = await seedTenant(db); // default 90 days
-    const minute = 60_000;
-    await insertAt(short.tenant.id, ['short-keep'], new Date(NOW.getTime() - 30 * DAY + minute));
-    await insertAt(short.tenant.id, ['short-drop'], new Date(NOW.getTime() - 30 * DAY - minute));
+    const standard = await seedTenant(db); // default 90 days: the longest in this database
+    // Cutoffs: 00:00 UTC of the day `retention_days` before NOW.
+    const shortCutoff = new Date('2026-10-27T00:00:00Z');
+    const standardCutoff = new Date('2026-08-28T00:00:00Z');
+    await new PartitionRepository(db).ensureDays(new Date('2026-08-26T00:00:00Z'), new Date('2026-08-28T00:00:00Z'));
+    await insertAt(short.tenant.id, ['short-keep'], shortCutoff);
+    await insertAt(short.tenant.id, ['short-drop'], new Date(shortCutoff.getTime() - 1));
     await insertAt(standard.tenant.id, ['std-keep-31d'], new Date(NOW.getTime() - 31 * DAY));
-    await insertAt(standard.tenant.id, ['std-keep'], new Date(NOW.getTime() - 90 * DAY + minute));
-    await insertAt(standard.tenant.id, ['std-drop'], new Date(NOW.getTime() - 90 * DAY - minute));
-    const dropped = await db.event.findFirstOrThrow({ where: { eventId: 'short-drop' } });
-    await db.delivery.create({ data: { eventPk: dropped.id, tenantId: short.tenant.id, destination: 'meta', status: 'sent' } });
-    await db.deliveryAttempt.create({ data: { eventPk: dropped.id, tenantId: short.tenant.id, destination: 'meta', status: 'sent', attempted: true, statusCode: 200, platformRequestId: 'AbC123' } });
+    await insertAt(standard.tenant.id, ['std-keep'], standardCutoff);
+    await insertAt(standard.tenant.id, ['std-drop'], new Date(standardCutoff.getTime() - 1)); // in the partition of 2026-08-27
+    await insertAt(standard.tenant.id, ['std-drop-default'], new Date('2026-06-01T12:00:00Z')); // no partition: the default one
+    const deliveryOf = async (eventId: string) => {
+      const event = await db.event.findFirstOrThrow({ where: { eventId } });
+      const keys = { eventPk: event.id, eventReceivedAt: event.receivedAt, tenantId: event.tenantId, destination: 'meta', status: 'sent' } as const;
+      await db.delivery.create({ data: keys });
+      await db.deliveryAttempt.create({ data: { ...keys, attempted: true, statusCode: 200, platformRequestId: 'AbC123' } });
+      return event.id;
+    };
+    const doomed = [await deliveryOf('short-drop'), await deliveryOf('std-drop'), await deliveryOf('std-drop-default')];
+    const kept = await deliveryOf('short-keep');
 
     const report = await service().pruneAll();
-    expect(report).toMatchObject({ ran: true, deleted: 2 });
+    expect(report).toMatchObject({ ran: true, deleted: 2, partitionsDropped: 2 }); // 2026-08-26 and 2026-08-27
     const left = (await db.event.findMany({ select: { eventId: true } })).map((e) => e.eventId).sort();
     expect(left).toEqual(['short-keep', 'std-keep', 'std-keep-31d']);
-    expect(await db.delivery.count({ where: { eventPk: dropped.id } })).toBe(0);
-    expect(await db.deliveryAttempt.count({ where: { eventPk: dropped.id } })).toBe(0);
+    expect(await db.delivery.count({ where: { eventPk: { in: doomed } } })).toBe(0);
+    expect(await db.deliveryAttempt.count({ where: { eventPk: { in: doomed } } })).toBe(0);
+    expect(await db.delivery.count({ where: { eventPk: kept } })).toBe(1);
+    expect(await db.deliveryAttempt.count({ where: { eventPk: kept } })).toBe(1);
+    expect((await new PartitionRepository(db).days())[0]).toEqual(standardCutoff);
     const completed = logs.split('\n').filter((l) => l.includes('"event":"prune_completed"'));
     expect(completed.map((l) => JSON.parse(l).tenant_id).sort()).toEqual([short.tenant.id, standard.tenant.id].sort());
   });
@@ -64,7 +77,7 @@ describe('PruneService (real PostgreSQL)', () => {
     const held = await tryAcquirePruneLock(database.url);
     expect(held).not.toBeNull();
     expect(await tryAcquirePruneLock(database.url)).toBeNull();
-    expect(await service().pruneAll()).toEqual({ ran: false, tenants: 0, deleted: 0 });
+    expect(await service().pruneAll()).toEqual({ ran: false, tenants: 0, deleted: 0, partitionsDropped: 0 });
     expect(await db.event.count({ where: { tenantId: tenant.id } })).toBe(2);
     await held!.release();
 
@@ -83,7 +96,8 @@ describe('PruneService (real PostgreSQL)', () => {
       FROM generate_series(1, 1000000) AS g,
            LATERAL (SELECT ${NOW}::timestamptz - (g % 90) * interval '1 day' - interval '1 hour' AS ts) t`;
     const inserted = Date.now();
-    const expired = await db.event.count({ where: { tenantId: tenant.id, receivedAt: { lt: new Date(NOW.getTime() - 30 * DAY) } } });
+    // Retention in whole days: expired is what was received before 00:00 UTC of the day 30 days back.
+    const expired = await db.event.count({ where: { tenantId: tenant.id, receivedAt: { lt: utcDayStart(new Date(NOW.getTime() - 30 * DAY)) } } });
     const report = await service(20_000).pruneAll();
     const pruned = Date.now();
     expect(report.deleted).toBe(expired);

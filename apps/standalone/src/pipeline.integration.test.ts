@@ -64,7 +64,7 @@ describe('pipeline over real PostgreSQL and Kafka', () => {
     expect(body).toMatchObject({ accepted: 1, duplicates: 0 });
     expect(body.trace_id).toMatch(/^[0-9a-f]{32}$/);
 
-    const stored = await db.event.findUniqueOrThrow({ where: { tenantId_eventId: { tenantId: tenant.id, eventId: 'order-1001' } } });
+    const stored = await db.event.findFirstOrThrow({ where: { tenantId: tenant.id, eventId: 'order-1001' } });
     expect(JSON.stringify({ ...stored, id: String(stored.id) }).toLowerCase()).not.toContain('jane');
     expect(stored.traceId).toBe(body.trace_id);
 
@@ -91,7 +91,7 @@ describe('pipeline over real PostgreSQL and Kafka', () => {
       'the delivery to be recorded as sent',
     );
     expect(delivery).toMatchObject({ attempts: 1, lastStatusCode: 200, lastError: null });
-    await waitUntil(async () => (await db.event.findUnique({ where: { id: stored.id } }))?.publishState === 'published', 'the outbox to mark the event published');
+    await waitUntil(async () => (await db.event.findFirst({ where: { id: stored.id, receivedAt: stored.receivedAt } }))?.publishState === 'published', 'the outbox to mark the event published');
   });
 
   it('answers a retried request as a duplicate and never sends the event twice', async () => {
@@ -116,7 +116,8 @@ describe('pipeline over real PostgreSQL and Kafka', () => {
       }).then((r) => r.json());
     expect(await send()).toMatchObject({ accepted: 1, duplicates: 0 });
     expect(await send()).toMatchObject({ accepted: 0, duplicates: 1 });
-    await waitUntil(() => db.delivery.findFirst({ where: { event: { eventId: 'lead-7' }, status: 'sent' } }), 'lead-7 to be sent');
+    const lead = await db.event.findFirstOrThrow({ where: { eventId: 'lead-7' } });
+    await waitUntil(() => db.delivery.findFirst({ where: { eventPk: lead.id, eventReceivedAt: lead.receivedAt, status: 'sent' } }), 'lead-7 to be sent');
     expect(meta.received.filter((r) => r.pixelId === '222').flatMap((r) => r.data)).toHaveLength(1);
   });
 });

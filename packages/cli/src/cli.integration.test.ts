@@ -6,6 +6,7 @@ import {
   createDbClient,
   hashApiKey,
   openDestinationCredentials,
+  PartitionRepository,
   type Prisma,
   type Db,
   sealDestinationCredentials,
@@ -143,8 +144,8 @@ describe('attribution CLI (built binary)', () => {
     const dead = await insertStoredEvents(db, tenant.id, 1);
     await db.delivery.createMany({
       data: [
-        ...parked.map((e) => ({ eventPk: BigInt(e.id), tenantId: tenant.id, destination: 'meta' as const, status: 'parked' as const })),
-        ...dead.map((e) => ({ eventPk: BigInt(e.id), tenantId: tenant.id, destination: 'meta' as const, status: 'dead' as const })),
+        ...parked.map((e) => ({ eventPk: BigInt(e.id), eventReceivedAt: e.receivedAt, tenantId: tenant.id, destination: 'meta' as const, status: 'parked' as const })),
+        ...dead.map((e) => ({ eventPk: BigInt(e.id), eventReceivedAt: e.receivedAt, tenantId: tenant.id, destination: 'meta' as const, status: 'dead' as const })),
       ],
     });
     const keyEnv = { ...env, CREDENTIALS_KEY: TEST_CREDENTIALS_KEY };
@@ -206,7 +207,7 @@ describe('attribution CLI (built binary)', () => {
     await seedDestination(db, tenant.id, 'meta', { settings: { pixel_id: '111' }, credentials: { access_token: 'EAA-old-token-0000' }, status: 'needs_credentials' });
     const events = await insertStoredEvents(db, tenant.id, 4, { userData: asJson(hashUserData({ email }, { defaultCountry: 'US' })) });
     await db.delivery.createMany({
-      data: events.map((e, i) => ({ eventPk: BigInt(e.id), tenantId: tenant.id, destination: 'meta', status: i < 2 ? ('parked' as const) : ('dead' as const) })),
+      data: events.map((e, i) => ({ eventPk: BigInt(e.id), eventReceivedAt: e.receivedAt, tenantId: tenant.id, destination: 'meta', status: i < 2 ? ('parked' as const) : ('dead' as const) })),
     });
     const kafkaEnv = { ...env, CREDENTIALS_KEY: TEST_CREDENTIALS_KEY, KAFKA_BROKERS: process.env.TEST_KAFKA_BROKERS!, KAFKA_TOPIC_PREFIX: prefix };
     const transport = new KafkaTransport({ brokers: process.env.TEST_KAFKA_BROKERS!.split(','), clientId: 'cli-progress-test' });
@@ -254,18 +255,30 @@ describe('attribution CLI (built binary)', () => {
     const { tenant: other } = await seedTenant(db, { defaultCountry: 'US' });
     const jane = asJson(hashUserData({ email, external_id: 'cust-1' }, { defaultCountry: 'US' }));
     const bob = asJson(hashUserData({ email: 'bob@example.com', phone: '+1 415 555 2671' }, { defaultCountry: 'US' }));
-    const janeEvents = await insertStoredEvents(db, tenant.id, 2, { userData: jane });
+    // Jane's events lie in three kinds of place: today's partition, an earlier day's, the default partition.
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000);
+    await new PartitionRepository(db).ensureDays(threeDaysAgo, threeDaysAgo);
+    const janeEvents = [
+      ...(await insertStoredEvents(db, tenant.id, 2, { userData: jane })),
+      ...(await insertStoredEvents(db, tenant.id, 1, { userData: jane, receivedAt: threeDaysAgo })),
+      ...(await insertStoredEvents(db, tenant.id, 1, { userData: jane, receivedAt: new Date('2024-01-01T00:00:00Z') })),
+    ];
     await insertStoredEvents(db, tenant.id, 1, { userData: bob });
     await insertStoredEvents(db, other.id, 1, { userData: jane }); // same person, another tenant
-    await db.delivery.create({ data: { eventPk: BigInt(janeEvents[0]!.id), tenantId: tenant.id, destination: 'meta', status: 'sent' } });
+    for (const event of [janeEvents[0]!, janeEvents[2]!, janeEvents[3]!]) {
+      await db.delivery.create({ data: { eventPk: BigInt(event.id), eventReceivedAt: event.receivedAt, tenantId: tenant.id, destination: 'meta', status: 'sent' } });
+    }
+    const partitions = await db.$queryRaw<Array<{ partition: string }>>`
+      SELECT DISTINCT tableoid::regclass::text AS partition FROM events WHERE tenant_id = ${tenant.id}::uuid ORDER BY 1`;
+    expect(partitions.map((p) => p.partition)).toEqual(['events_default', expect.stringMatching(/^events_p\d{8}$/), expect.stringMatching(/^events_p\d{8}$/)]);
 
     const dryRun = await runCli(['gdpr', 'erase', '--tenant', tenant.id, '--email', ' jane.doe@example.COM '], env);
     expect(dryRun.code).toBe(0);
-    expect(dryRun.stdout).toContain('Would delete 2 events (and 1 delivery)');
-    expect(await db.event.count({ where: { tenantId: tenant.id } })).toBe(3);
+    expect(dryRun.stdout).toContain('Would delete 4 events (and 3 deliveries)');
+    expect(await db.event.count({ where: { tenantId: tenant.id } })).toBe(5);
 
     const erased = await runCli(['gdpr', 'erase', '--tenant', tenant.id, '--email', 'jane.doe@example.com', '--yes', '--json'], env);
-    expect(parseJson(erased)).toEqual({ tenant_id: tenant.id, identifier: 'email', dry_run: false, events: 2, deliveries: 1, deleted: true });
+    expect(parseJson(erased)).toEqual({ tenant_id: tenant.id, identifier: 'email', dry_run: false, events: 4, deliveries: 3, deleted: true });
     expect(await db.event.count({ where: { tenantId: tenant.id } })).toBe(1);
     expect(await db.event.count({ where: { tenantId: other.id } })).toBe(1);
     expect(await db.delivery.count({ where: { tenantId: tenant.id } })).toBe(0);

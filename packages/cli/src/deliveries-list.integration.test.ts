@@ -21,6 +21,7 @@ describe('attribution deliveries list (built binary)', () => {
     await testDb.db.delivery.createMany({
       data: events.map((e, i) => ({
         eventPk: BigInt(e.id),
+        eventReceivedAt: e.receivedAt,
         tenantId,
         destination,
         status,

@@ -46,8 +46,8 @@ describe('CLI tenant isolation', () => {
     const dead = await insertStoredEvents(db, tenant.id, 2);
     await db.delivery.createMany({
       data: [
-        ...parked.map((e) => ({ eventPk: BigInt(e.id), tenantId: tenant.id, destination: 'meta', status: 'parked' as const })),
-        ...dead.map((e) => ({ eventPk: BigInt(e.id), tenantId: tenant.id, destination: 'meta', status: 'dead' as const })),
+        ...parked.map((e) => ({ eventPk: BigInt(e.id), eventReceivedAt: e.receivedAt, tenantId: tenant.id, destination: 'meta', status: 'parked' as const })),
+        ...dead.map((e) => ({ eventPk: BigInt(e.id), eventReceivedAt: e.receivedAt, tenantId: tenant.id, destination: 'meta', status: 'dead' as const })),
       ],
     });
     return { tenant, parked, dead };

@@ -39,8 +39,9 @@ export { DeliveryReviewRepository, type HourlyOutcome, type StuckDelivery, type 
 export { EventLookupRepository, type EventWithDeliveries } from './events/event-lookup.repository';
 export { EventRepository, type PersonMatch, type PublishableEvent } from './events/event.repository';
 export { EVENT_DATABASE_COLUMNS, EVENT_INSERT_COLUMNS, type NewEventRow } from './events/event-columns';
-export { INSERT_EVENTS_SQL, PgEventWriter, PrismaEventWriter, eventKey, toInsertParameter, type EventWriter, type KeyedEventWriter, type PgEventWriterOptions } from './events/event-writer';
+export { DUPLICATE_WINDOW_HOURS, INSERT_EVENTS_SQL, PgEventWriter, PrismaEventWriter, eventKey, toInsertParameter, type EventWriter, type KeyedEventWriter, type PgEventWriterOptions } from './events/event-writer';
 export { toStoredEvent } from './events/stored-event.mapper';
+export { PARTITION_DAYS_AHEAD, PartitionRepository, utcDayStart } from './partitions/partition.repository';
 export { tryAdvisoryLock, type AdvisoryLock } from './locks/advisory-lock';
 export * from './credentials/credentials';
 export * from './credentials/destination-credentials';

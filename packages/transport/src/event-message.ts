@@ -42,5 +42,9 @@ export function decodeEventMessage(message: Pick<IncomingMessage, 'value'>): Sto
   if (!event || typeof event.id !== 'string' || typeof event.tenantId !== 'string' || typeof event.eventId !== 'string') {
     throw new InvalidMessageError('Message has no event');
   }
+  // The day partition its deliveries are recorded in: without it, no outcome could be stored.
+  if (typeof event.receivedAt !== 'string' || Number.isNaN(Date.parse(event.receivedAt))) {
+    throw new InvalidMessageError('Message has no receipt time');
+  }
   return event;
 }

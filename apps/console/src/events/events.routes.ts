@@ -46,7 +46,7 @@ export function eventsRoutes(deps: EventsDeps): Router {
     const tenant = await pageTenant(deps.tenants, req.params.tenantId);
     const event = await deps.events.byEventId(tenant.id, req.params.eventId);
     if (!event) throw new PageNotFoundError('No such event for this tenant');
-    const attempts = await deps.attempts.forEvent(tenant.id, event.id);
+    const attempts = await deps.attempts.forEvent(tenant.id, event);
     res.type('html').send(layout({ title: `${event.eventName} ${event.eventId}`, csrfToken: sessionOf(res).csrfToken, tenant }, eventDetailPage(event, attempts, deps.jaegerUiUrl)).toString());
   });
   return router;

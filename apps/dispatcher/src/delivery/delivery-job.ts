@@ -43,6 +43,7 @@ export function deliveryRecord(
 ): DeliveryRecord {
   return {
     eventPk: job.event.id,
+    eventReceivedAt: job.event.receivedAt,
     tenantId: job.event.tenantId,
     destination,
     status,

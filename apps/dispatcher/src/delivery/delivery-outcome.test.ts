@@ -135,6 +135,7 @@ describe('noLongerConfigured', () => {
     const j = job({ failedAttempts: 2 });
     expect(noLongerConfigured(j, 'ga4')).toEqual({
       eventPk: j.event.id,
+      eventReceivedAt: j.event.receivedAt,
       tenantId: j.event.tenantId,
       destination: 'ga4',
       status: 'failed',

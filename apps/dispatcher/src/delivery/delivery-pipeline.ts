@@ -50,7 +50,7 @@ export class DeliveryPipeline {
         const jobs = tenantEvents.map((event) => ({ event, failedAttempts: 0, trace: traces.get(event.id) }));
         const destinations = routing.destinations.filter((d) => this.deps.adapters.has(d.platform));
         const settled = await this.deps.deliveries.settledStatuses(
-          jobs.map((j) => j.event.id),
+          jobs.map((j) => j.event),
           destinations.map((d) => d.platform),
         );
         // Destinations at once: an event's last outcome waits for its slowest destination, not
@@ -78,7 +78,7 @@ export class DeliveryPipeline {
         return;
       }
       const settled = await this.deps.deliveries.settledStatuses(
-        jobs.map((j) => j.event.id),
+        jobs.map((j) => j.event),
         [platform],
       );
       const done = await this.deliver(destination, jobs, routing.consentPolicy, settled.get(platform)!);

@@ -29,7 +29,7 @@ describe('replayDeliveries progress', () => {
 
   async function deadDeliveries(tenantId: string, count: number) {
     const events = await insertStoredEvents(db, tenantId, count);
-    await db.delivery.createMany({ data: events.map((e) => ({ eventPk: BigInt(e.id), tenantId, destination: 'meta', status: 'dead' as const })) });
+    await db.delivery.createMany({ data: events.map((e) => ({ eventPk: BigInt(e.id), eventReceivedAt: e.receivedAt, tenantId, destination: 'meta', status: 'dead' as const })) });
     return events;
   }
 

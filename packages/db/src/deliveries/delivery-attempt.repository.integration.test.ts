@@ -21,7 +21,7 @@ afterAll(async () => {
 const HASH = 'c'.repeat(64);
 
 function outcome(event: StoredEvent, destination: string, status: DeliveryRecord['status'], detail: Partial<DeliveryRecord> = {}): DeliveryRecord {
-  return { eventPk: event.id, tenantId: event.tenantId, destination, status, statusCode: null, error: null, requestId: null, nextAttemptAt: null, attempted: true, ...detail };
+  return { eventPk: event.id, eventReceivedAt: event.receivedAt, tenantId: event.tenantId, destination, status, statusCode: null, error: null, requestId: null, nextAttemptAt: null, attempted: true, ...detail };
 }
 
 /** Two recorded rounds for an event: a failed first try at Meta, then its retry sent; GA4 sent at once. */
@@ -34,6 +34,9 @@ async function recordHistory(event: StoredEvent): Promise<void> {
   await deliveries.record([outcome(event, 'meta', 'sent', { statusCode: 200, requestId: `meta-2-${event.id}` })]);
 }
 
+/** An event's key as the console holds it: its id and receipt time (the day partition). */
+const key = (event: StoredEvent) => ({ id: BigInt(event.id), receivedAt: new Date(event.receivedAt) });
+
 const attemptsOf = (event: StoredEvent) => db.deliveryAttempt.count({ where: { eventPk: BigInt(event.id) } });
 
 describe('DeliveryAttemptRepository.forEvent', () => {
@@ -43,7 +46,7 @@ describe('DeliveryAttemptRepository.forEvent', () => {
     await recordHistory(event!);
     await recordHistory(other!);
 
-    const attempts = await new DeliveryAttemptRepository(db).forEvent(tenant.id, BigInt(event!.id));
+    const attempts = await new DeliveryAttemptRepository(db).forEvent(tenant.id, key(event!));
     expect(attempts.map((a) => [a.destination, a.status, a.statusCode, a.platformRequestId])).toEqual([
       ['meta', 'retrying', 429, `meta-1-${event!.id}`],
       ['ga4', 'sent', 204, null],
@@ -52,19 +55,20 @@ describe('DeliveryAttemptRepository.forEvent', () => {
     expect(attempts[0]).toMatchObject({ eventPk: BigInt(event!.id), tenantId: tenant.id, attempted: true, message: 'code 4: Application request limit reached', nextAttemptAt: new Date('2026-12-04T10:00:30.000Z') });
     expect(attempts[0]!.createdAt).toBeInstanceOf(Date);
     expect(attempts[0]!.id < attempts[2]!.id).toBe(true);
-    expect(await new DeliveryAttemptRepository(db).forEvent(tenant.id, BigInt(event!.id) + 1_000_000n)).toEqual([]);
+    expect(await new DeliveryAttemptRepository(db).forEvent(tenant.id, { ...key(event!), id: BigInt(event!.id) + 1_000_000n })).toEqual([]);
   });
 
-  it("finds an event's attempts through the primary key (led by event_pk)", async () => {
+  it("finds an event's attempts through the primary key (led by event_pk), in its day's partition only", async () => {
     const plan = await db.$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off');
       return tx.$queryRawUnsafe<Array<{ 'QUERY PLAN': string }>>(
-        "EXPLAIN SELECT * FROM delivery_attempts WHERE event_pk = 1 AND tenant_id = '00000000-0000-4000-8000-000000000001' ORDER BY id",
+        "EXPLAIN SELECT * FROM delivery_attempts WHERE event_pk = 1 AND event_received_at = '2026-12-04T10:00:00Z' AND tenant_id = '00000000-0000-4000-8000-000000000001' ORDER BY id",
       );
     });
     const text = plan.map((row) => row['QUERY PLAN']).join('\n');
-    expect(text).toMatch(/Index Cond: \(event_pk = 1\)/);
-    expect(text).toContain('delivery_attempts_pkey');
+    expect(text).toMatch(/Index Cond: \(\(event_pk = 1\) AND \(event_received_at = /);
+    expect(text).toMatch(/delivery_attempts_p20261204_pkey/);
+    expect(text).not.toMatch(/delivery_attempts_p20261205/);
   });
 
   it("never returns another tenant's attempts", async () => {
@@ -76,9 +80,9 @@ describe('DeliveryAttemptRepository.forEvent', () => {
     await recordHistory(eventOfB!);
     const attempts = new DeliveryAttemptRepository(db);
 
-    expect(await attempts.forEvent(b.tenant.id, BigInt(eventOfA!.id))).toEqual([]);
-    expect(await attempts.forEvent(a.tenant.id, BigInt(eventOfB!.id))).toEqual([]);
-    const own = await attempts.forEvent(a.tenant.id, BigInt(eventOfA!.id));
+    expect(await attempts.forEvent(b.tenant.id, key(eventOfA!))).toEqual([]);
+    expect(await attempts.forEvent(a.tenant.id, key(eventOfB!))).toEqual([]);
+    const own = await attempts.forEvent(a.tenant.id, key(eventOfA!));
     expect(own).toHaveLength(3);
     expect(own.every((attempt) => attempt.tenantId === a.tenant.id && attempt.eventPk === BigInt(eventOfA!.id))).toBe(true);
   });

@@ -12,9 +12,9 @@ export class DeliveryAttemptRepository {
    * Every attempt of one of the tenant's events, to all its destinations, oldest first (in the
    * order they were recorded). Empty when the event has none or belongs to another tenant. An
    * event has a handful (its destinations times their retry tiers, plus operator replays), so
-   * there is no paging.
+   * there is no paging. The event's receipt time names the one day partition to read.
    */
-  forEvent(tenantId: string, eventPk: bigint): Promise<DeliveryAttempt[]> {
-    return this.db.deliveryAttempt.findMany({ where: { eventPk, tenantId }, orderBy: { id: 'asc' } });
+  forEvent(tenantId: string, event: { id: bigint; receivedAt: Date }): Promise<DeliveryAttempt[]> {
+    return this.db.deliveryAttempt.findMany({ where: { eventPk: event.id, eventReceivedAt: event.receivedAt, tenantId }, orderBy: { id: 'asc' } });
   }
 }

@@ -33,7 +33,7 @@ interface Row {
 async function seedDeliveries(tenantId: string, rows: Row[]): Promise<bigint[]> {
   const events = await insertStoredEvents(db, tenantId, rows.length);
   const created = await db.delivery.createManyAndReturn({
-    data: rows.map((row, i) => ({ eventPk: BigInt(events[i]!.id), tenantId, destination: row.destination, status: row.status, updatedAt: at(row.minute) })),
+    data: rows.map((row, i) => ({ eventPk: BigInt(events[i]!.id), eventReceivedAt: events[i]!.receivedAt, tenantId, destination: row.destination, status: row.status, updatedAt: at(row.minute) })),
     select: { id: true },
   });
   return created.map((d) => d.id);

@@ -28,7 +28,7 @@ describe('DeliveryReviewRepository over PostgreSQL', () => {
     for (const row of rows) {
       const [event] = await insertStoredEvents(db, tenant.id, 1, row.receivedAt ? { receivedAt: row.receivedAt } : {});
       const delivery = await db.delivery.create({
-        data: { eventPk: BigInt(event!.id), tenantId: tenant.id, destination: row.destination, status: row.status, lastError: row.error ?? null, lastStatusCode: 401, ...(row.updatedAt ? { updatedAt: row.updatedAt } : {}) },
+        data: { eventPk: BigInt(event!.id), eventReceivedAt: event!.receivedAt, tenantId: tenant.id, destination: row.destination, status: row.status, lastError: row.error ?? null, lastStatusCode: 401, ...(row.updatedAt ? { updatedAt: row.updatedAt } : {}) },
       });
       ids.push(delivery.id);
     }

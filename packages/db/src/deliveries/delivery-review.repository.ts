@@ -1,4 +1,5 @@
 import type { DbClientOrTx, Event } from '../client/db-client';
+import { eventsByKey } from '../events/event-keys';
 
 /** Which dead or parked deliveries of one tenant an operator looks at. */
 export interface StuckDeliveryFilter {
@@ -43,10 +44,10 @@ export interface HourlyOutcome {
 export class DeliveryReviewRepository {
   constructor(private readonly db: DbClientOrTx) {}
 
-  /** Newest first; at most `limit` (the tenant_id, status index). */
-  stuck(filter: StuckDeliveryFilter, limit: number): Promise<StuckDelivery[]> {
+  /** Newest first; at most `limit` (the tenant_id, status index). One whose event is gone is left out. */
+  async stuck(filter: StuckDeliveryFilter, limit: number): Promise<StuckDelivery[]> {
     const updatedAt = { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) };
-    return this.db.delivery.findMany({
+    const rows = await this.db.delivery.findMany({
       where: {
         tenantId: filter.tenantId,
         status: { in: filter.statuses },
@@ -66,21 +67,28 @@ export class DeliveryReviewRepository {
         lastError: true,
         lastRequestId: true,
         updatedAt: true,
-        event: { select: { id: true, eventId: true, eventName: true, eventTime: true, receivedAt: true } },
+        eventPk: true,
+        eventReceivedAt: true,
       },
+    });
+    const events = await eventsByKey(this.db, rows);
+    return rows.flatMap(({ eventPk, eventReceivedAt: _, ...delivery }) => {
+      const event = events.get(eventPk);
+      return event ? [{ ...delivery, event: { id: event.id, eventId: event.eventId, eventName: event.eventName, eventTime: event.eventTime, receivedAt: event.receivedAt } }] : [];
     });
   }
 
   /**
    * Outcomes of the events received since `since`, per destination, hour and status. Bucketed by
    * the event's receipt, so the (tenant_id, received_at) index of events selects the rows and
-   * the deliveries' (event_pk, destination) key joins them: no index on deliveries' times, which
+   * the deliveries' (event_pk, destination, event_received_at) key joins them, day by day: no
+   * index on deliveries' times, which
    * the dispatcher would pay for on every outcome it records.
    */
   async hourlyOutcomes(tenantId: string, since: Date): Promise<HourlyOutcome[]> {
     const rows = await this.db.$queryRaw<Array<{ destination: string; hour: Date; status: string; count: number }>>`
       SELECT d.destination, date_trunc('hour', e.received_at, 'UTC') AS hour, d.status::text AS status, count(*)::int AS count
-      FROM events e JOIN deliveries d ON d.event_pk = e.id AND d.tenant_id = e.tenant_id
+      FROM events e JOIN deliveries d ON d.event_pk = e.id AND d.event_received_at = e.received_at AND d.tenant_id = e.tenant_id
       WHERE e.tenant_id = ${tenantId}::uuid AND e.received_at >= ${since}
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
     return rows;

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 function outcome(event: StoredEvent, status: DeliveryRecord['status'], detail: Partial<DeliveryRecord> = {}): DeliveryRecord {
-  return { eventPk: event.id, tenantId: event.tenantId, destination: 'meta', status, statusCode: null, error: null, requestId: null, nextAttemptAt: null, attempted: false, ...detail };
+  return { eventPk: event.id, eventReceivedAt: event.receivedAt, tenantId: event.tenantId, destination: 'meta', status, statusCode: null, error: null, requestId: null, nextAttemptAt: null, attempted: false, ...detail };
 }
 
 // The dispatcher records through the node-postgres pool; the CLI and tests through Prisma: same SQL.
@@ -39,7 +39,7 @@ describe.each([
     ]);
     await repository().record([outcome(event!, 'sent', { statusCode: 200, requestId: 'DeF456', attempted: true })]);
 
-    const meta = await db.delivery.findUniqueOrThrow({ where: { eventPk_destination: { eventPk: BigInt(event!.id), destination: 'meta' } } });
+    const meta = await db.delivery.findUniqueOrThrow({ where: { eventPk_destination_eventReceivedAt: { eventPk: BigInt(event!.id), destination: 'meta', eventReceivedAt: event!.receivedAt } } });
     expect(meta).toMatchObject({ status: 'sent', attempts: 2, lastStatusCode: 200, lastError: null, lastRequestId: 'DeF456', nextAttemptAt: null });
     const attempts = await db.deliveryAttempt.findMany({ where: { eventPk: BigInt(event!.id) }, orderBy: { id: 'asc' } });
     expect(attempts.map(({ destination, status, attempted, statusCode, message, platformRequestId, nextAttemptAt }) => ({ destination, status, attempted, statusCode, message, platformRequestId, nextAttemptAt }))).toEqual([
@@ -62,9 +62,9 @@ describe.each([
 
   it('writes no attempt when the outcome upsert fails, nor an outcome when an attempt fails', async () => {
     const { tenant } = await seedTenant(db);
-    const [event] = await insertStoredEvents(db, tenant.id, 1);
-    const missing = { ...event!, id: String(BigInt(event!.id) + 1_000_000n) };
-    await expect(repository().record([outcome(event!, 'sent', { statusCode: 200, attempted: true }), outcome(missing, 'sent', { statusCode: 200, attempted: true })])).rejects.toThrow(/foreign key/);
+    const [event, other] = await insertStoredEvents(db, tenant.id, 2);
+    const noTenant = { ...other!, tenantId: '00000000-0000-4000-8000-00000000dead' };
+    await expect(repository().record([outcome(event!, 'sent', { statusCode: 200, attempted: true }), outcome(noTenant, 'sent', { statusCode: 200, attempted: true })])).rejects.toThrow(/foreign key/);
     // A request id longer than the attempts table takes fails the one statement: the outcome too.
     await expect(repository().record([outcome(event!, 'sent', { statusCode: 200, requestId: 'x'.repeat(129), attempted: true })])).rejects.toThrow(/platform_request_id_check/);
     expect(await db.delivery.count({ where: { tenantId: tenant.id } })).toBe(0);

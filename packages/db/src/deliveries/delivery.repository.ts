@@ -1,5 +1,6 @@
 import type { DbClientOrTx, Delivery, Event } from '../client/db-client';
 import type { PgPool } from '../client/pg-pool';
+import { eventsByKey } from '../events/event-keys';
 import { DeliveryStatus as DELIVERY_STATUS } from '../generated/prisma/enums';
 
 export type DeliveryStatus = 'sent' | 'retrying' | 'failed' | 'dead' | 'blocked_consent' | 'parked' | 'filtered' | 'skipped';
@@ -7,6 +8,8 @@ export type DeliveryStatus = 'sent' | 'retrying' | 'failed' | 'dead' | 'blocked_
 /** One (event, destination) outcome to record. */
 export interface DeliveryRecord {
   eventPk: string;
+  /** The event's received_at (ISO 8601, as on the bus): the day partition the delivery lives in. */
+  eventReceivedAt: string;
   tenantId: string;
   destination: string;
   status: DeliveryStatus;
@@ -69,15 +72,17 @@ export type ListedDelivery = Delivery & { event: { eventId: string; eventName: s
 
 const SETTLED_LIST = SETTLED_STATUSES.join(',');
 
-// Lists travel as one comma-separated text each: no array binding (ids are digits, platforms and statuses plain words).
+// Lists travel as one comma-separated text each: no array binding (ids are digits, platforms and
+// statuses plain words). The events' receipt times bound the day partitions searched ($4, $5).
 const SETTLED_SQL = `
 SELECT event_pk::text AS event_pk, destination, status::text AS status FROM deliveries
 WHERE event_pk = ANY(string_to_array($1, ',')::bigint[]) AND destination = ANY(string_to_array($2, ','))
-  AND status::text = ANY(string_to_array($3, ','))`;
+  AND status::text = ANY(string_to_array($3, ','))
+  AND event_received_at >= $4::timestamptz AND event_received_at <= $5::timestamptz`;
 
 /** A record as the upsert's JSON rows carry it (column names). */
 function toRecordRow(r: DeliveryRecord) {
-  return { e: r.eventPk, t: r.tenantId, d: r.destination, s: r.status, c: r.statusCode, m: r.error, r: r.requestId, n: r.nextAttemptAt, a: r.attempted };
+  return { e: r.eventPk, w: r.eventReceivedAt, t: r.tenantId, d: r.destination, s: r.status, c: r.statusCode, m: r.error, r: r.requestId, n: r.nextAttemptAt, a: r.attempted };
 }
 
 /** An attempt keeps this much of the reason (delivery_attempts_message_check). */
@@ -88,15 +93,15 @@ export const ATTEMPT_MESSAGE_MAX_LENGTH = 500;
 // (a CTE read twice is materialised), so the history costs no round trip of its own.
 const RECORD_SQL = `
 WITH x AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(e bigint, t uuid, d text, s text, c int, m text, r text, n timestamptz, a boolean)
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(e bigint, w timestamptz, t uuid, d text, s text, c int, m text, r text, n timestamptz, a boolean)
 ), history AS (
-  INSERT INTO delivery_attempts (event_pk, tenant_id, destination, status, attempted, status_code, message, platform_request_id, next_attempt_at)
-  SELECT e, t, d, s::delivery_status, a, c, left(m, ${ATTEMPT_MESSAGE_MAX_LENGTH}), r, n FROM x
+  INSERT INTO delivery_attempts (event_pk, event_received_at, tenant_id, destination, status, attempted, status_code, message, platform_request_id, next_attempt_at)
+  SELECT e, w, t, d, s::delivery_status, a, c, left(m, ${ATTEMPT_MESSAGE_MAX_LENGTH}), r, n FROM x
 )
-INSERT INTO deliveries (event_pk, tenant_id, destination, status, attempts, last_status_code, last_error, last_request_id, next_attempt_at, sent_at)
-SELECT e, t, d, s::delivery_status, CASE WHEN a THEN 1 ELSE 0 END, c, m, r, n, CASE WHEN s = 'sent' THEN now() END
+INSERT INTO deliveries (event_pk, event_received_at, tenant_id, destination, status, attempts, last_status_code, last_error, last_request_id, next_attempt_at, sent_at)
+SELECT e, w, t, d, s::delivery_status, CASE WHEN a THEN 1 ELSE 0 END, c, m, r, n, CASE WHEN s = 'sent' THEN now() END
 FROM x
-ON CONFLICT (event_pk, destination) DO UPDATE SET
+ON CONFLICT (event_pk, destination, event_received_at) DO UPDATE SET
   status = EXCLUDED.status,
   attempts = deliveries.attempts + EXCLUDED.attempts,
   last_status_code = EXCLUDED.last_status_code,
@@ -129,10 +134,17 @@ export class DeliveryRepository {
    * Per destination, the settled status of each event that has one there: one query for all of
    * a tenant's destinations. Every destination asked for has a map, empty when nothing is settled.
    */
-  async settledStatuses(eventPks: string[], destinations: string[]): Promise<Map<string, Map<string, DeliveryStatus>>> {
+  async settledStatuses(events: Array<{ id: string; receivedAt: string }>, destinations: string[]): Promise<Map<string, Map<string, DeliveryStatus>>> {
     const byDestination = new Map(destinations.map((d) => [d, new Map<string, DeliveryStatus>()]));
-    if (eventPks.length === 0 || destinations.length === 0) return byDestination;
-    const rows = await this.run<{ event_pk: string; destination: string; status: DeliveryStatus }>(SETTLED_SQL, [eventPks.join(','), destinations.join(','), SETTLED_LIST]);
+    if (events.length === 0 || destinations.length === 0) return byDestination;
+    const times = events.map((e) => Date.parse(e.receivedAt));
+    const bounds = [new Date(Math.min(...times)).toISOString(), new Date(Math.max(...times)).toISOString()];
+    const rows = await this.run<{ event_pk: string; destination: string; status: DeliveryStatus }>(SETTLED_SQL, [
+      events.map((e) => e.id).join(','),
+      destinations.join(','),
+      SETTLED_LIST,
+      ...bounds,
+    ]);
     for (const row of rows) byDestination.get(row.destination)?.set(row.event_pk, row.status);
     return byDestination;
   }
@@ -163,26 +175,42 @@ export class DeliveryRepository {
     return this.db.delivery.count({ where: { tenantId, destination, status } });
   }
 
-  /** The next page of deliveries a replay selects, after `afterId`, with their events (no page context). */
-  replayablePage(query: ReplayableQuery, afterId: bigint, limit: number): Promise<ReplayableDelivery[]> {
-    return this.db.delivery.findMany({
-      where: {
-        tenantId: query.tenantId,
-        status: { in: query.statuses },
-        ...(query.destination ? { destination: query.destination } : {}),
-        ...(query.since ? { updatedAt: { gte: query.since } } : {}),
-        id: { gt: afterId, ...(query.ids ? { in: query.ids } : {}) },
-      },
-      select: { id: true, destination: true, status: true, event: { omit: { context: true } } },
-      orderBy: { id: 'asc' },
-      take: limit,
-    });
+  /**
+   * The next page of deliveries a replay selects, after `afterId`, with their events (no page
+   * context). Events and deliveries have no relation (partitioned tables), so the events are
+   * read by their key; a delivery whose event is gone (pruned or erased meanwhile) is left out.
+   */
+  async replayablePage(query: ReplayableQuery, afterId: bigint, limit: number): Promise<ReplayableDelivery[]> {
+    for (let after = afterId; ; ) {
+      const page = await this.db.delivery.findMany({
+        where: {
+          tenantId: query.tenantId,
+          status: { in: query.statuses },
+          ...(query.destination ? { destination: query.destination } : {}),
+          ...(query.since ? { updatedAt: { gte: query.since } } : {}),
+          id: { gt: after, ...(query.ids ? { in: query.ids } : {}) },
+        },
+        select: { id: true, eventPk: true, eventReceivedAt: true, destination: true, status: true },
+        orderBy: { id: 'asc' },
+        take: limit,
+      });
+      if (page.length === 0) return [];
+      const events = await eventsByKey(this.db, page);
+      const rows = page.flatMap(({ id, eventPk, destination, status }) => {
+        const event = events.get(eventPk);
+        return event ? [{ id, destination, status, event }] : [];
+      });
+      // A full page of orphans is not the end: read on.
+      if (rows.length > 0 || page.length < limit) return rows;
+      after = page.at(-1)!.id;
+    }
   }
 
   /**
    * One page of a tenant's deliveries, the most recent status change first (ties by id), with
    * each one's event id and name. `next` is where the following page starts, null after the
-   * last. A delivery whose status changes while an operator pages moves to the first page.
+   * last. A delivery whose status changes while an operator pages moves to the first page; one
+   * whose event is gone (pruned or erased meanwhile) is left out.
    */
   async list(query: DeliveryListQuery): Promise<{ deliveries: ListedDelivery[]; next: DeliveryListPosition | null }> {
     if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_DELIVERY_PAGE) {
@@ -197,13 +225,17 @@ export class DeliveryRepository {
         updatedAt: { ...(query.since ? { gte: query.since } : {}), ...(query.until ? { lt: query.until } : {}) },
         ...(after ? { OR: [{ updatedAt: { lt: after.updatedAt } }, { updatedAt: after.updatedAt, id: { lt: after.id } }] } : {}),
       },
-      include: { event: { select: { eventId: true, eventName: true } } },
       orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
       // One more than asked: whether there is a next page, without counting.
       take: query.limit + 1,
     });
-    const deliveries = rows.slice(0, query.limit);
-    const last = deliveries.at(-1);
+    const page = rows.slice(0, query.limit);
+    const events = await eventsByKey(this.db, page);
+    const deliveries = page.flatMap((delivery) => {
+      const event = events.get(delivery.eventPk);
+      return event ? [{ ...delivery, event: { eventId: event.eventId, eventName: event.eventName } }] : [];
+    });
+    const last = page.at(-1);
     return { deliveries, next: rows.length > query.limit && last ? { updatedAt: last.updatedAt, id: last.id } : null };
   }
 }

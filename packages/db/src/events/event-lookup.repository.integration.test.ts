@@ -25,8 +25,8 @@ describe('EventLookupRepository over PostgreSQL', () => {
     const [newer] = await insertStoredEvents(db, tenant.id, 1, { receivedAt: new Date(now) });
     await db.delivery.createMany({
       data: [
-        { eventPk: BigInt(newer!.id), tenantId: tenant.id, destination: 'meta', status: 'sent', lastStatusCode: 200 },
-        { eventPk: BigInt(newer!.id), tenantId: tenant.id, destination: 'ga4', status: 'blocked_consent', lastError: 'analytics_storage denied' },
+        { eventPk: BigInt(newer!.id), eventReceivedAt: newer!.receivedAt, tenantId: tenant.id, destination: 'meta', status: 'sent', lastStatusCode: 200 },
+        { eventPk: BigInt(newer!.id), eventReceivedAt: newer!.receivedAt, tenantId: tenant.id, destination: 'ga4', status: 'blocked_consent', lastError: 'analytics_storage denied' },
       ],
     });
     const recent = await lookup.recent(tenant.id, 10);
@@ -42,7 +42,7 @@ describe('EventLookupRepository over PostgreSQL', () => {
   it('finds one event by its event id, with its deliveries', async () => {
     const { tenant } = await seedTenant(db);
     const [event] = await insertStoredEvents(db, tenant.id, 1);
-    await db.delivery.create({ data: { eventPk: BigInt(event!.id), tenantId: tenant.id, destination: 'meta', status: 'parked', lastStatusCode: 401 } });
+    await db.delivery.create({ data: { eventPk: BigInt(event!.id), eventReceivedAt: event!.receivedAt, tenantId: tenant.id, destination: 'meta', status: 'parked', lastStatusCode: 401 } });
     const found = await lookup.byEventId(tenant.id, event!.eventId);
     expect(found).toMatchObject({ eventId: event!.eventId, deliveries: [expect.objectContaining({ destination: 'meta', status: 'parked', lastStatusCode: 401 })] });
     expect(await lookup.byEventId(tenant.id, 'no-such-event')).toBeNull();
@@ -54,7 +54,7 @@ describe('EventLookupRepository over PostgreSQL', () => {
     const [mine] = await insertStoredEvents(db, a.tenant.id, 1, { eventId: 'shared-id' });
     const [theirs] = await insertStoredEvents(db, b.tenant.id, 1, { eventId: 'shared-id' });
     await insertStoredEvents(db, b.tenant.id, 3);
-    await db.delivery.create({ data: { eventPk: BigInt(theirs!.id), tenantId: b.tenant.id, destination: 'meta', status: 'sent' } });
+    await db.delivery.create({ data: { eventPk: BigInt(theirs!.id), eventReceivedAt: theirs!.receivedAt, tenantId: b.tenant.id, destination: 'meta', status: 'sent' } });
     expect((await lookup.recent(a.tenant.id, 50)).map((e) => e.id)).toEqual([BigInt(mine!.id)]);
     const found = await lookup.byEventId(a.tenant.id, 'shared-id');
     expect(found?.id).toBe(BigInt(mine!.id));

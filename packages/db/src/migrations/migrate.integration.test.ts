@@ -50,9 +50,10 @@ describe('applyMigrations (WebAssembly schema engine)', () => {
     );
     expect(rows).toEqual(expected.map((name) => ({ migration_name: name, finished: true, rolled_back: false })));
 
+    // Tables, not their partitions (the day partitions of events and deliveries).
     const tables = await query<{ table_name: string }>(
       db.url,
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+      "SELECT c.relname AS table_name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname",
     );
     expect(tables.map((t) => t.table_name)).toEqual([
       '_prisma_migrations',
@@ -75,10 +76,13 @@ describe('applyMigrations (WebAssembly schema engine)', () => {
     const def = (name: string): string => indexes.find((i) => i.indexname === name)?.indexdef ?? '';
     expect(def('events_outbox_pending_idx')).toMatch(/\(received_at, id\) WHERE \(publish_state = 'pending'::publish_state\)/);
     expect(def('events_tenant_id_received_at_idx')).toContain('(tenant_id, received_at)');
-    expect(def('events_tenant_id_event_id_key')).toContain('UNIQUE INDEX');
-    expect(def('deliveries_event_pk_destination_key')).toContain('UNIQUE INDEX');
+    // Unique per day partition (and in the default one): a partitioned table's unique index would need received_at.
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    expect(def(`events_p${today}_event_id_tenant_id_key`)).toContain(`UNIQUE INDEX events_p${today}_event_id_tenant_id_key ON public.events_p${today} USING btree (event_id, tenant_id)`);
+    expect(def('events_default_event_id_tenant_id_key')).toContain('(event_id, tenant_id)');
+    expect(def('deliveries_event_pk_destination_key')).toContain('UNIQUE INDEX deliveries_event_pk_destination_key ON ONLY public.deliveries USING btree (event_pk, destination, event_received_at)');
     expect(def('deliveries_tenant_id_status_idx')).toContain('(tenant_id, status)');
-    expect(def('delivery_attempts_pkey')).toContain('UNIQUE INDEX delivery_attempts_pkey ON public.delivery_attempts USING btree (event_pk, id)');
+    expect(def('delivery_attempts_pkey')).toContain('UNIQUE INDEX delivery_attempts_pkey ON ONLY public.delivery_attempts USING btree (event_pk, id, event_received_at)');
     expect(def('api_keys_key_hash_key')).toContain('UNIQUE INDEX');
   });
 
