@@ -56,6 +56,18 @@ describe('console sign-in, sessions and CSRF', () => {
     expect(forged.status).toBe(403);
   });
 
+  it('makes a client wait after five refused tokens (429 with Retry-After), even with the right token meanwhile', async () => {
+    const { app } = testConsoleApp(null);
+    for (let i = 0; i < 5; i += 1) expect((await signIn(app, `guess-${i}`)).response.status).toBe(401);
+    const throttled = await signIn(app);
+    expect(throttled.response.status).toBe(429);
+    expect(Number(throttled.response.headers['retry-after'])).toBeGreaterThan(800);
+    expect(throttled.response.text).toContain('Too many refused sign-ins; try again in 15 minute(s)');
+    expect(cookieValue(throttled.response.headers['set-cookie'], 'console_session')).toBeUndefined();
+    const other = testConsoleApp(null);
+    expect((await signIn(other.app)).response.status).toBe(303);
+  });
+
   it('refuses every POST without the session CSRF token (403), and signs out with it', async () => {
     const { app, replays } = testConsoleApp(null);
     const { cookie, csrf } = await signIn(app);

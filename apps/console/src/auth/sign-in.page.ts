@@ -14,7 +14,7 @@ const FORM_TOKEN = /^[A-Za-z0-9_-]{43}$/;
  * choosing. A browser that already has the cookie keeps its value: other requests answered with
  * this page meanwhile (another tab, the favicon) must not invalidate the form on screen.
  */
-export function sendSignInPage(req: Request, res: Response, status: 200 | 401, notice?: string): void {
+export function sendSignInPage(req: Request, res: Response, status: 200 | 401 | 429, notice?: string): void {
   const existing = readCookie(req, SIGN_IN_COOKIE);
   const formToken = existing && FORM_TOKEN.test(existing) ? existing : randomSecret();
   setCookie(req, res, SIGN_IN_COOKIE, formToken, SIGN_IN_FORM_TTL_MS);

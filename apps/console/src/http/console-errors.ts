@@ -20,6 +20,16 @@ export class PageNotFoundError extends RequestError {
   readonly code = 'not_found';
 }
 
+/** Too many refused sign-ins from this client: it must wait before trying again. */
+export class SignInThrottledError extends AppError {
+  readonly code = 'sign_in_throttled';
+  readonly retryable = true;
+
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many refused sign-ins; try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s)`);
+  }
+}
+
 /** A filter or form value the console cannot use; the message names the field, never its value. */
 export class InvalidInputError extends RequestError {
   readonly code = 'invalid_input';

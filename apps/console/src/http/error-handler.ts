@@ -5,7 +5,7 @@ import type { Session } from '../auth/session-store';
 import { sendSignInPage } from '../auth/sign-in.page';
 import { html } from '../html/html';
 import { layout } from '../html/layout';
-import { CsrfRejectedError, InvalidInputError, PageNotFoundError, UnauthenticatedError } from './console-errors';
+import { CsrfRejectedError, InvalidInputError, PageNotFoundError, SignInThrottledError, UnauthenticatedError } from './console-errors';
 
 /** A browser navigating (or a form) rather than a script or a probe. */
 function wantsHtml(req: Request): boolean {
@@ -35,6 +35,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof CsrfRejectedError) {
       logger.warn('console_csrf_rejected', { path: req.path });
       return sendProblem(req, res, 403, error.code, error.message);
+    }
+    if (error instanceof SignInThrottledError) {
+      res.set('Retry-After', String(error.retryAfterSeconds));
+      if (wantsHtml(req)) return sendSignInPage(req, res, 429, error.message);
+      return sendProblem(req, res, 429, error.code, error.message);
     }
     if (error instanceof PageNotFoundError) return sendProblem(req, res, 404, error.code, error.message);
     if (error instanceof InvalidInputError) return sendProblem(req, res, 400, error.code, error.message);
