@@ -83,6 +83,24 @@ describe('PartitionRepository (real PostgreSQL)', () => {
     expect(await tablesOfDay('20250602')).toEqual(['deliveries_p20250602', 'delivery_attempts_p20250602', 'events_p20250602']);
   });
 
+  it('leaves the drop of a detached table still being read for the next run, instead of waiting for the reader', async () => {
+    await partitions.ensureDays(day('2025-07-01'), day('2025-07-01'));
+    const reader = new Client({ connectionString: database.url });
+    await reader.connect();
+    try {
+      for (const table of ['delivery_attempts', 'deliveries', 'events']) await db.$executeRawUnsafe(`ALTER TABLE ${table} DETACH PARTITION ${table}_p20250701`);
+      await reader.query('BEGIN');
+      await reader.query('LOCK TABLE events_p20250701 IN ACCESS SHARE MODE'); // a query that began before the detach
+      await partitions.dropDaysBefore(day('2025-07-02'));
+      expect(await tablesOfDay('20250701')).toEqual(['deliveries_p20250701', 'delivery_attempts_p20250701', 'events_p20250701']);
+      await reader.query('ROLLBACK');
+    } finally {
+      await reader.end();
+    }
+    await partitions.dropDaysBefore(day('2025-07-02'));
+    expect(await tablesOfDay('20250701')).toEqual([]);
+  });
+
   it('leaves a day whose table is in use past the lock timeout for the next run, instead of stalling ingest behind it', async () => {
     await partitions.ensureDays(day('2025-05-01'), day('2025-05-01'));
     const reader = new Client({ connectionString: database.url });

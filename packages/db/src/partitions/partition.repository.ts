@@ -74,8 +74,8 @@ export class PartitionRepository {
    * no longer locks the parents while its files go (ingest and the dispatcher do not wait for it).
    * A detached table left by an interrupted run is dropped by the next. Rows of those days that
    * were written into the default partitions meanwhile (a dispatcher recording an outcome of an
-   * expired event) go too. Resolves to the days removed; a day whose lock could not be had in
-   * time is left for the next run.
+   * expired event) go too. Resolves to the days detached; a day (or a drop) whose lock could not
+   * be had in time is left for the next run.
    */
   async dropDaysBefore(before: Date): Promise<Date[]> {
     const dropped: Date[] = [];
@@ -93,8 +93,12 @@ export class PartitionRepository {
       });
       if (done) dropped.push(day);
     }
+    // Bounded too: a query that still reads a detached table (it began before the detach) leaves
+    // the drop to the next run rather than holding the pruner.
     const detached = await this.detachedBefore(before);
-    if (detached.length > 0) await this.db.$executeRawUnsafe(`DROP TABLE ${detached.map((name) => `"${name}"`).join(', ')}`);
+    if (detached.length > 0) {
+      await this.withLockTimeout(undefined, (tx) => tx.$executeRawUnsafe(`DROP TABLE ${detached.map((name) => `"${name}"`).join(', ')}`).then(() => undefined));
+    }
     await this.db.$executeRaw`DELETE FROM deliveries_default WHERE event_received_at < ${before}`;
     await this.db.$executeRaw`DELETE FROM delivery_attempts_default WHERE event_received_at < ${before}`;
     return dropped;
